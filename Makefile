@@ -1,0 +1,48 @@
+# `make run` and `make test` set everything up on a machine with Python 3.13 and make.
+PYTHON ?= python3.13
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install lint format migrations-check deploy-check bench clean
+
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) -m komet.launcher
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=komet.production \
+	DJANGO_SECRET_KEY=deploy-check-$$(date +%s)-a-long-random-value-for-the-check-only \
+	DJANGO_ALLOWED_HOSTS=komet.example.com \
+	DATABASE_URL=postgres://komet@127.0.0.1/komet REDIS_URL=redis://127.0.0.1:6379/0 \
+	CARGO_MASTER_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) bench/reservations.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,229 @@
+import json
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from companies.models import Role
+
+from . import services
+from .models import CargoMasterSettings, Reservation, ReservationAttempt
+
+OPERATING_ROLES = (Role.ADMINISTRATOR, Role.OPERATIONS)
+
+
+class OperationsAdminMixin:
+    """Operations staff and administrators see their own companies' rows only."""
+
+    company_field = "company"
+
+    def _companies(self, request: HttpRequest) -> QuerySet:
+        return request.user.memberships.filter(role__in=OPERATING_ROLES).values(
+            "company_id"
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{f"{self.company_field}__in": self._companies(request)}
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or self._companies(request).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class AttemptInline(admin.TabularInline):
+    model = ReservationAttempt
+    extra = 0
+    can_delete = False
+    ordering = ["started_at", "id"]
+    fields = [
+        "started_at",
+        "operation_kind",
+        "number",
+        "method",
+        "path",
+        "http_status",
+        "outcome",
+        "duration_ms",
+        "error_code",
+        "message",
+        "bodies",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("operation")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return True
+
+    @admin.display(description="operation")
+    def operation_kind(self, attempt: ReservationAttempt) -> str:
+        return attempt.operation.get_kind_display()
+
+    @admin.display(description="request / reply (redacted)")
+    def bodies(self, attempt: ReservationAttempt) -> str:
+        return format_html(
+            "<details><summary>show</summary><pre>{}</pre><pre>{}</pre></details>",
+            json.dumps(attempt.request_body, indent=1, ensure_ascii=False),
+            json.dumps(attempt.response_body, indent=1, ensure_ascii=False),
+        )
+
+
+@admin.register(Reservation)
+class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "po_number",
+        "company",
+        "vendor",
+        "vendor_code",
+        "ship_date",
+        "status_badge",
+        "number",
+        "attempt_count",
+        "last_error",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "company",
+        ("purchase_order__ship_date", admin.DateFieldListFilter),
+        ("purchase_order__vendor", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["company", "purchase_order__vendor"]
+    search_fields = ["number", "vendor_code", "purchase_order__vendor__name"]
+    search_help_text = "PO number, reservation number, vendor code or vendor name"
+    raw_id_fields = ["purchase_order"]
+    readonly_fields = [
+        "company",
+        "purchase_order",
+        "vendor_code",
+        "status",
+        "active",
+        "number",
+        "last_error",
+        "last_error_code",
+        "created_at",
+        "updated_at",
+        "reserved_at",
+    ]
+    exclude = ["lease_until"]
+    inlines = [AttemptInline]
+    actions = ["retry", "cancel"]
+    list_per_page = 100
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(attempt_total=Count("attempts"))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if search_term.strip().isdigit():
+            number = int(search_term.strip())
+            queryset |= self.get_queryset(request).filter(purchase_order__number=number)
+        return queryset, duplicates
+
+    @admin.display(description="PO", ordering="purchase_order__number")
+    def po_number(self, reservation: Reservation) -> int:
+        return reservation.purchase_order.number
+
+    @admin.display(description="vendor", ordering="purchase_order__vendor__name")
+    def vendor(self, reservation: Reservation) -> str:
+        return reservation.purchase_order.vendor.name
+
+    @admin.display(description="ship date", ordering="purchase_order__ship_date")
+    def ship_date(self, reservation: Reservation):
+        return reservation.purchase_order.ship_date
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, reservation: Reservation) -> str:
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            reservation.status,
+            reservation.get_status_display(),
+        )
+
+    @admin.display(description="attempts", ordering="attempt_total")
+    def attempt_count(self, reservation: Reservation) -> int:
+        return reservation.attempt_total
+
+    @admin.action(description="Retry the selected failed or held reservations")
+    def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        queued = services.reservations_retry(reservation_ids=ids)
+        skipped = len(ids) - queued
+        self.message_user(
+            request,
+            f"{queued} reservation(s) queued again."
+            + (
+                f" {skipped} were not failed or held and were left as they are."
+                if skipped
+                else ""
+            ),
+            messages.SUCCESS if queued else messages.WARNING,
+        )
+
+    @admin.action(description="Cancel the selected reservations at Cargo Master")
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+        cancelled = sum(
+            services.reservation_cancel(
+                reservation=reservation, reason="Cancelled by operations staff."
+            )
+            for reservation in queryset
+        )
+        self.message_user(
+            request, f"{cancelled} reservation(s) queued for cancellation."
+        )
+
+
+@admin.register(CargoMasterSettings)
+class CargoMasterSettingsAdmin(OperationsAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "company",
+        "username",
+        "importer_code",
+        "send_mode",
+        "environment",
+        "enabled",
+        "credentials_rejected_at",
+    ]
+    list_select_related = ["company"]
+    fields = [
+        *list_display,
+        "send_purchase_orders",
+        "generate_labels",
+        "label_size",
+        "credentials_rejected_reason",
+    ]
+    readonly_fields = fields
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Credentials are changed in Setup > Settings > Integrations, where the
+        # password field never shows the stored value.
+        return False

@@ -1,0 +1,179 @@
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+
+from companies.models import Company
+from vendors.models import Vendor
+
+from .models import BoxType, Product, PurchaseOrder, Status, UnitType
+from .services import LineInput
+from .validators import validate_ship_date_not_past, validate_unit_cost
+
+WHOLE_BOXES = "Enter the number of boxes as a whole number above zero."
+WHOLE_COUNT = "Enter a whole number above zero."
+
+
+class PurchaseOrderForm(forms.Form):
+    """The PO header. A new PO needs a ship date from today on; an edit may keep an
+    old date, so a PO that already shipped can still get its notes corrected."""
+
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
+    ship_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(
+        self, *args, company: Company, purchase_order: PurchaseOrder | None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.purchase_order = purchase_order
+        active = Q(active=True)
+        if purchase_order is not None:
+            # A vendor made inactive later must not make its POs uneditable.
+            active |= Q(pk=purchase_order.vendor_id)
+        self.fields["vendor"].queryset = Vendor.objects.filter(active, company=company)
+
+    def clean_ship_date(self) -> dt.date:
+        ship_date = self.cleaned_data["ship_date"]
+        unchanged = (
+            self.purchase_order is not None
+            and ship_date == self.purchase_order.ship_date
+        )
+        if not unchanged:
+            validate_ship_date_not_past(ship_date)
+        return ship_date
+
+
+class LineForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=Product.objects.none())
+    mark_code = forms.CharField(max_length=20, required=False)
+    box_type = forms.ModelChoiceField(queryset=BoxType.objects.none())
+    boxes = forms.IntegerField(
+        min_value=1,
+        error_messages={"invalid": WHOLE_BOXES, "min_value": WHOLE_BOXES},
+        widget=forms.NumberInput(attrs={"min": 1, "step": 1}),
+    )
+    unit_type = forms.ChoiceField(choices=UnitType.choices, initial=UnitType.STEM)
+    bunches_per_box = forms.IntegerField(
+        min_value=1, error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT}
+    )
+    stems_per_bunch = forms.IntegerField(
+        min_value=1, error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT}
+    )
+    unit_cost = forms.DecimalField(
+        # The column holds 8 digits before the point and 4 after.
+        max_value=Decimal("99999999.9999"),
+        validators=[validate_unit_cost],
+        error_messages={
+            "invalid": "Enter the unit cost as a number, such as 0.45.",
+            "max_value": "The unit cost must be below 100,000,000.",
+        },
+        widget=forms.NumberInput(attrs={"step": "0.0001", "min": 0}),
+    )
+
+    def __init__(self, *args, company: Company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.for_company(company)
+        self.fields["box_type"].queryset = BoxType.objects.for_company(company)
+
+    def clean_mark_code(self) -> str:
+        return self.cleaned_data["mark_code"].strip().upper()
+
+    def line_input(self) -> LineInput:
+        data = self.cleaned_data
+        return LineInput(
+            product=data["product"],
+            box_type=data["box_type"],
+            boxes=data["boxes"],
+            unit_type=data["unit_type"],
+            bunches_per_box=data["bunches_per_box"],
+            stems_per_bunch=data["stems_per_bunch"],
+            unit_cost=data["unit_cost"],
+            mark_code=data["mark_code"],
+        )
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.line_inputs():
+            raise forms.ValidationError(
+                "Add at least one line to the PO.", code="no_lines"
+            )
+
+    def line_inputs(self) -> list[LineInput]:
+        """The filled-in lines the user kept, in the order shown."""
+        # Blank extra rows are skipped; a PO's existing lines count even untouched.
+        return [
+            form.line_input()
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+
+
+def line_formset(
+    data, *, company: Company, purchase_order: PurchaseOrder | None
+) -> BaseLineFormSet:
+    """Lines of a new PO (three blank rows) or of an existing one (its lines)."""
+    initial = []
+    if purchase_order is not None:
+        initial = [
+            {
+                "product": line.product_id,
+                "mark_code": line.mark_code,
+                "box_type": line.box_type_id,
+                "boxes": line.boxes,
+                "unit_type": line.unit_type,
+                "bunches_per_box": line.bunches_per_box,
+                "stems_per_bunch": line.stems_per_bunch,
+                "unit_cost": line.unit_cost,
+            }
+            for line in purchase_order.lines.all()
+        ]
+    formset_class = forms.formset_factory(
+        LineForm, formset=BaseLineFormSet, can_delete=True, extra=1 if initial else 3
+    )
+    return formset_class(
+        data, initial=initial, prefix="lines", form_kwargs={"company": company}
+    )
+
+
+class PurchaseOrderFilterForm(forms.Form):
+    """Filters of the purchase order list; every field is optional."""
+
+    ship_from = forms.DateField(
+        label="Ship date from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ship_to = forms.DateField(
+        label="to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    vendor = forms.ModelChoiceField(
+        queryset=Vendor.objects.none(), required=False, empty_label="All vendors"
+    )
+    status = forms.ChoiceField(
+        choices=[("", "All statuses"), *Status.choices], required=False
+    )
+
+    def __init__(self, *args, company: Company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.for_company(company)
+
+    def filter(self, purchase_orders):
+        if not self.is_valid():
+            return purchase_orders
+        data = self.cleaned_data
+        if data["ship_from"]:
+            purchase_orders = purchase_orders.filter(ship_date__gte=data["ship_from"])
+        if data["ship_to"]:
+            purchase_orders = purchase_orders.filter(ship_date__lte=data["ship_to"])
+        if data["vendor"]:
+            purchase_orders = purchase_orders.filter(vendor=data["vendor"])
+        if data["status"]:
+            purchase_orders = purchase_orders.filter(status=data["status"])
+        return purchase_orders

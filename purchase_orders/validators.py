@@ -1,0 +1,26 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+MAX_COST_DECIMALS = 4
+
+
+def validate_ship_date_not_past(value: dt.date) -> None:
+    if value < timezone.localdate():
+        raise ValidationError(
+            "The ship date %(date)s is in the past.",
+            params={"date": value.isoformat()},
+            code="ship_date_past",
+        )
+
+
+def validate_unit_cost(value: Decimal) -> None:
+    if value < 0:
+        raise ValidationError("The unit cost cannot be negative.", code="negative")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_COST_DECIMALS:
+        raise ValidationError(
+            "Use at most four decimals for the unit cost.", code="too_many_decimals"
+        )

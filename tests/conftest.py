@@ -1,0 +1,6 @@
+"""Shared pytest fixtures. Each fixture module below is a plugin with one concern."""
+
+pytest_plugins = [
+    "tests.fixtures.sandbox",
+    "tests.fixtures.personas",
+]
