@@ -10,6 +10,9 @@ from django.http import HttpRequest
 
 from .models import Company, Membership
 
+# Lists only companies that have rows in the (already scoped) list.
+COMPANY_FILTER = ("company", admin.RelatedOnlyFieldListFilter)
+
 
 def member_company_ids(request: HttpRequest) -> QuerySet:
     return Membership.objects.filter(user=request.user).values("company_id")
@@ -77,7 +80,7 @@ class CompanyAdmin(CompanyScopedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(CompanyScopedAdmin):
     list_display = ["user", "company", "role"]
-    list_filter = ["role", "company"]
+    list_filter = ["role", COMPANY_FILTER]
     list_select_related = ["user", "company"]
     search_fields = ["user__username", "user__email", "company__name"]
     raw_id_fields = ["user"]

@@ -2,12 +2,13 @@ import json
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
 from companies.models import Role
 
-from . import services
+from . import label_services, services
+from .labels import LabelError
 from .models import CargoMasterSettings, Reservation, ReservationAttempt
 
 OPERATING_ROLES = (Role.ADMINISTRATOR, Role.OPERATIONS)
@@ -131,7 +132,7 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
     ]
     exclude = ["lease_until"]
     inlines = [AttemptInline]
-    actions = ["retry", "cancel"]
+    actions = ["retry", "cancel", "print_labels"]
     list_per_page = 100
 
     class Media:
@@ -200,6 +201,40 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
         self.message_user(
             request, f"{cancelled} reservation(s) queued for cancellation."
         )
+
+    @admin.action(description="Print labels")
+    def print_labels(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
+        companies = {reservation.company for reservation in queryset}
+        if len(companies) != 1:
+            self.message_user(
+                request,
+                "Select reservations of one company at a time to print labels.",
+                messages.ERROR,
+            )
+            return None
+        try:
+            run = label_services.labels_print(
+                company=companies.pop(),
+                purchase_order_ids=[r.purchase_order_id for r in queryset],
+                user=request.user,
+                allow_partial=True,
+            )
+        except (label_services.LabelsUnavailable, LabelError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        # Left-out POs show on the next admin page, beside the PDF's tab.
+        for number, reason in sorted(run.skipped.items()):
+            self.message_user(
+                request, f"PO {number} has no labels: {reason}", messages.WARNING
+            )
+        if run.pdf is None:
+            self.message_user(request, "No labels were printed.", messages.ERROR)
+            return None
+        response = HttpResponse(run.pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+        return response
 
 
 @admin.register(CargoMasterSettings)

@@ -230,3 +230,32 @@ class ReservationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} → {self.http_status or self.outcome}"
+
+
+class LabelPrint(models.Model):
+    """One printing of a reservation's box labels.
+
+    Any print after the first marks its labels "R" (reprint), so the agency can
+    tell a replacement label from a second box carrying the same code.
+    """
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, related_name="label_prints"
+    )
+    printed_at = models.DateTimeField(auto_now_add=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    boxes = models.PositiveIntegerField()
+    reprint = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["printed_at", "id"]
+
+    def __str__(self) -> str:
+        kind = "Reprint" if self.reprint else "Print"
+        return f"{kind} of {self.boxes} label(s) for {self.reservation}"

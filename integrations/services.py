@@ -12,36 +12,23 @@ redelivered or swept up again.
 
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from companies.models import Company, Membership, Role
-from purchase_orders.models import SENT_STATUSES, PurchaseOrder
+from companies.models import Company
+from purchase_orders.models import SENT_STATUSES, PurchaseOrder, PurchaseOrderLine
 from purchase_orders.signals import Change
 
-from . import retry
-from .cargo_master import (
-    CallRecord,
-    CargoMasterClient,
-    CargoMasterError,
-    ReservationLine,
-    ReservationRequest,
-    ReservationTotals,
-)
-from .clients import client_for
 from .models import (
     CargoMasterSettings,
     OperationKind,
     OperationState,
     Reservation,
-    ReservationAttempt,
     ReservationOperation,
     ReservationStatus,
     SendMode,
@@ -148,15 +135,22 @@ def _open_reservations(
 
 
 def _queue_after_commit(reservation_ids: list[int]) -> None:
-    from .tasks import reservation_process, reservations_dispatch
+    """Queue the reservations' work once the current transaction commits.
 
-    if not reservation_ids:
-        return
-    if len(reservation_ids) == 1:
-        transaction.on_commit(lambda: reservation_process.delay(reservation_ids[0]))
-    else:
-        # One message that fans out in the worker keeps a bulk action quick.
-        transaction.on_commit(lambda: reservations_dispatch.delay(reservation_ids))
+    Large selections go out as batches: a worker sends a batch's calls side by
+    side and writes their results in a few queries.
+    """
+    from .tasks import reservations_process
+
+    size = settings.RESERVATION_BATCH_SIZE
+    batches = [
+        reservation_ids[start : start + size]
+        for start in range(0, len(reservation_ids), size)
+    ]
+    if batches:
+        transaction.on_commit(
+            lambda: [reservations_process.delay(batch) for batch in batches]
+        )
 
 
 # Following purchase order changes ----------------------------------------------
@@ -299,8 +293,9 @@ def reservations_retry(*, reservation_ids: list[int]) -> int:
         state=OperationState.SUPERSEDED, finished_at=now
     )
     ReservationOperation.objects.bulk_create(renewed)
+    statuses = statuses_from_operations(reservations)
     for reservation in reservations:
-        reservation.status = _status_from_operations(reservation)
+        reservation.status = statuses[reservation.pk]
         reservation.last_error = reservation.last_error_code = ""
     Reservation.objects.bulk_update(
         reservations, ["status", "last_error", "last_error_code", "vendor_code"]
@@ -333,140 +328,30 @@ def cargo_master_resume(*, company: Company) -> int:
                 company=company, status=ReservationStatus.HELD
             )
         )
+        statuses = statuses_from_operations(held)
         for reservation in held:
-            reservation.status = _status_from_operations(reservation)
+            reservation.status = statuses[reservation.pk]
             reservation.last_error = reservation.last_error_code = ""
-            reservation.save(update_fields=["status", "last_error", "last_error_code"])
+        Reservation.objects.bulk_update(
+            held, ["status", "last_error", "last_error_code"]
+        )
         _queue_after_commit([reservation.pk for reservation in held])
     logger.info("Cargo Master queue of company %s resumed", company.pk)
     return len(held)
 
 
-# Sending: what a worker does ---------------------------------------------------
+# What Cargo Master is told ---------------------------------------------------
 
 
-def reservation_process(*, reservation_id: int) -> None:
-    """Send a reservation's due operations in order, under a lease."""
-    lease = _claim(reservation_id)
-    if lease is None:
-        return  # Another worker holds it and will see any newer operation.
-    try:
-        while _send_next(reservation_id, lease):
-            lease = _extend(reservation_id, lease)
-    finally:
-        Reservation.objects.filter(pk=reservation_id, lease_until=lease).update(
-            lease_until=None
-        )
-
-
-def _claim(reservation_id: int) -> dt.datetime | None:
-    now = timezone.now()
-    lease = now + dt.timedelta(seconds=settings.RESERVATION_LEASE_SECONDS)
-    claimed = (
-        Reservation.objects.filter(pk=reservation_id)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=lease)
-    )
-    return lease if claimed else None
-
-
-def _extend(reservation_id: int, lease: dt.datetime) -> dt.datetime:
-    renewed = timezone.now() + dt.timedelta(seconds=settings.RESERVATION_LEASE_SECONDS)
-    Reservation.objects.filter(pk=reservation_id, lease_until=lease).update(
-        lease_until=renewed
-    )
-    return renewed
-
-
-def _send_next(reservation_id: int, lease: dt.datetime) -> bool:
-    """Send the next due operation; True if another may follow at once."""
-    operation = (
-        ReservationOperation.objects.filter(
-            reservation_id=reservation_id, state=OperationState.PENDING
-        )
-        .select_related(
-            "reservation__company__cargo_master_settings",
-            "reservation__purchase_order__vendor",
-        )
-        .first()
-    )
-    if operation is None:
-        return False
-    if operation.next_attempt_at > timezone.now():
-        _schedule(reservation_id, at=operation.next_attempt_at)
-        return False
-
-    reservation = operation.reservation
-    cargo_master = getattr(reservation.company, "cargo_master_settings", None)
-    if cargo_master is None or cargo_master.is_paused:
-        _hold(reservation, cargo_master)
-        return False
-    if not _prepare(operation):
-        return True
-    return _attempt(operation, cargo_master)
-
-
-def _prepare(operation: ReservationOperation) -> bool:
-    """Freeze the operation's body at its first attempt; False if it is moot."""
-    if operation.body is not None:
-        return True
-    if _is_moot(operation):
-        _finish_without_call(operation)
-        return False
-    operation.body = _body_for(operation)
-    operation.save(update_fields=["body"])
-    return True
-
-
-def _is_moot(operation: ReservationOperation) -> bool:
-    """An amend or cancel of a reservation that Cargo Master never stored."""
-    reservation = operation.reservation
-    if operation.kind == OperationKind.CREATE or reservation.number:
-        return False
-    return operation.kind == OperationKind.AMEND or not _create_may_exist(reservation)
-
-
-def _create_may_exist(reservation: Reservation) -> bool:
-    """Whether Cargo Master may hold a reservation we have no number for.
-
-    A create that was refused stored nothing; one that timed out may have.
-    """
-    return (
-        reservation.operations.filter(kind=OperationKind.CREATE, attempts__gt=0)
-        .exclude(state=OperationState.FAILED, last_error_transient=False)
-        .exists()
-    )
-
-
-def _finish_without_call(operation: ReservationOperation) -> None:
-    """An amend or cancel of a reservation Cargo Master never stored."""
-    with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().get(
-            pk=operation.reservation_id
-        )
-        operation.state = OperationState.SUPERSEDED
-        operation.finished_at = timezone.now()
-        operation.save(update_fields=["state", "finished_at"])
-        if operation.kind == OperationKind.CANCEL:
-            reservation.status = ReservationStatus.CANCELLED
-            reservation.save(update_fields=["status", "updated_at"])
-
-
-def _body_for(operation: ReservationOperation) -> dict:
-    reservation = operation.reservation
-    if operation.kind == OperationKind.CANCEL:
-        return {
-            "reason": operation.reason or "Cancelled by the importer.",
-            "reference": str(reservation.purchase_order.number),
-        }
-    return reservation_body(
-        reservation.purchase_order, vendor_code=reservation.vendor_code
-    )
-
-
-def reservation_body(purchase_order: PurchaseOrder, *, vendor_code: str) -> dict:
+def reservation_body(
+    purchase_order: PurchaseOrder,
+    *,
+    vendor_code: str,
+    lines: list[PurchaseOrderLine] | None = None,
+) -> dict:
     """What Cargo Master is told about a PO, as JSON-ready fixed-point strings."""
-    lines = list(purchase_order.lines.select_related("product", "box_type"))
+    if lines is None:
+        lines = list(purchase_order.lines.select_related("product", "box_type"))
     total_fbe = sum((line.fbe for line in lines), Decimal("0"))
     return {
         "vendor_code": vendor_code,
@@ -490,277 +375,47 @@ def reservation_body(purchase_order: PurchaseOrder, *, vendor_code: str) -> dict
     }
 
 
-def _attempt(
-    operation: ReservationOperation, cargo_master: CargoMasterSettings
-) -> bool:
-    recorder = _AttemptRecorder(operation)
-    client = client_for(cargo_master, audit=recorder)
-    started = time.monotonic()
-    try:
-        number = _call_cargo_master(client, operation)
-    except CargoMasterError as error:
-        recorder.save(error=error)
-        _log_attempt(operation, "error", started, error.code)
-        return _after_failure(operation, cargo_master, error)
+def statuses_from_operations(
+    reservations: list[Reservation],
+) -> dict[int, ReservationStatus]:
+    """The status each reservation shows, from what is still to be sent.
 
-    recorder.save()
-    _log_attempt(operation, "ok", started, "")
-    _after_success(operation, number=number)
-    return True
-
-
-def _call_cargo_master(
-    client: CargoMasterClient, operation: ReservationOperation
-) -> str:
-    """Send one operation's frozen body; returns the reservation number."""
-    reservation, body = operation.reservation, operation.body
-    key = str(operation.idempotency_key)
-    if operation.kind == OperationKind.CREATE:
-        return client.create_reservation(
-            _request_from(body), idempotency_key=key
-        ).number
-    if operation.kind == OperationKind.AMEND:
-        client.amend_reservation(
-            reservation.number,
-            ship_date=dt.date.fromisoformat(body["ship_date"]),
-            lines=_lines_from(body),
-            idempotency_key=key,
-        )
-        return reservation.number
-
-    # A cancel after an unanswered create asks Cargo Master whether it exists.
-    number = reservation.number
-    if not number:
-        found = client.find_reservation(body["reference"])
-        number = found.number if found else ""
-    if number:
-        client.cancel_reservation(number, reason=body["reason"], idempotency_key=key)
-    return number
-
-
-def _request_from(body: dict) -> ReservationRequest:
-    return ReservationRequest(
-        vendor_code=body["vendor_code"],
-        reference=body["reference"],
-        ship_date=dt.date.fromisoformat(body["ship_date"]),
-        origin=body["origin"],
-        destination=body["destination"],
-        lines=_lines_from(body),
-        totals=ReservationTotals(
-            boxes=body["totals"]["boxes"], fbe=Decimal(body["totals"]["fbe"])
-        ),
-    )
-
-
-def _lines_from(body: dict) -> tuple[ReservationLine, ...]:
-    return tuple(ReservationLine(**line) for line in body["lines"])
-
-
-def _log_attempt(
-    operation: ReservationOperation, outcome: str, started: float, code: str
-) -> None:
-    reservation = operation.reservation
-    logger.info(
-        "Cargo Master %s company=%s po=%s reservation=%s attempt=%s outcome=%s "
-        "code=%s duration_ms=%d",
-        operation.kind,
-        reservation.company_id,
-        reservation.purchase_order.number,
-        reservation.pk,
-        operation.attempts + 1,
-        outcome,
-        code or "-",
-        (time.monotonic() - started) * 1000,
-    )
-
-
-def _after_success(operation: ReservationOperation, *, number: str) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().get(
-            pk=operation.reservation_id
-        )
-        operation.state = OperationState.SUCCEEDED
-        operation.attempts += 1
-        operation.finished_at = now
-        operation.last_error = operation.last_error_code = ""
-        operation.save()
-
-        if operation.kind == OperationKind.CREATE:
-            reservation.number = number or reservation.number
-            reservation.reserved_at = now
-        reservation.status = _status_from_operations(reservation)
-        reservation.last_error = reservation.last_error_code = ""
-        reservation.save()
-
-
-def _status_from_operations(reservation: Reservation) -> ReservationStatus:
-    """The status a reservation shows, from what is still to be sent.
-
-    Computed under the reservation's row lock, so a late worker finishing a create
-    can never show "reserved" over a cancel that was queued meanwhile.
+    Call it with the reservations' rows locked, so the answer cannot be overtaken
+    by an operation queued meanwhile.
     """
-    pending = set(
-        reservation.operations.filter(state=OperationState.PENDING).values_list(
-            "kind", flat=True
-        )
+    ids = [reservation.pk for reservation in reservations]
+    pending: dict[int, set[str]] = {}
+    for reservation_id, kind in ReservationOperation.objects.filter(
+        reservation_id__in=ids, state=OperationState.PENDING
+    ).values_list("reservation_id", "kind"):
+        pending.setdefault(reservation_id, set()).add(kind)
+    cancelled = set(
+        ReservationOperation.objects.filter(
+            reservation_id__in=ids,
+            kind=OperationKind.CANCEL,
+            state=OperationState.SUCCEEDED,
+        ).values_list("reservation_id", flat=True)
     )
+    return {
+        reservation.pk: _status(
+            pending.get(reservation.pk, set()),
+            cancelled=reservation.pk in cancelled,
+            number=reservation.number,
+        )
+        for reservation in reservations
+    }
+
+
+def _status(pending: set[str], *, cancelled: bool, number: str) -> ReservationStatus:
     if OperationKind.CANCEL in pending:
         return ReservationStatus.CANCELLING
     if OperationKind.CREATE in pending:
         return ReservationStatus.QUEUED
     if OperationKind.AMEND in pending:
         return ReservationStatus.UPDATING
-    if reservation.operations.filter(
-        kind=OperationKind.CANCEL, state__in=(OperationState.SUCCEEDED,)
-    ).exists():
+    if cancelled:
         return ReservationStatus.CANCELLED
-    if not reservation.number:
-        return ReservationStatus.FAILED
-    return ReservationStatus.RESERVED
-
-
-def _after_failure(
-    operation: ReservationOperation,
-    cargo_master: CargoMasterSettings,
-    error: CargoMasterError,
-) -> bool:
-    if error.rejected_credentials:
-        _pause(cargo_master, error)
-        _hold(operation.reservation, cargo_master)
-        return False
-
-    operation.attempts += 1
-    operation.last_error, operation.last_error_code = error.message[:500], error.code
-    operation.last_error_transient = error.transient
-    if error.transient and operation.attempts < retry.MAX_ATTEMPTS:
-        delay = retry.retry_delay(operation.attempts, retry_after=error.retry_after)
-        now = timezone.now()
-        operation.next_attempt_at = now + dt.timedelta(seconds=delay)
-        operation.queued_at = now
-        operation.save()
-        _schedule(operation.reservation_id, at=operation.next_attempt_at)
-        return False
-
-    _fail(operation, error)
-    return True
-
-
-def _fail(operation: ReservationOperation, error: CargoMasterError) -> None:
-    with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().get(
-            pk=operation.reservation_id
-        )
-        operation.state = OperationState.FAILED
-        operation.finished_at = timezone.now()
-        operation.save()
-        if operation.kind == OperationKind.CREATE:
-            # Nothing to amend in a reservation that does not exist.
-            reservation.operations.filter(
-                state=OperationState.PENDING, kind=OperationKind.AMEND
-            ).update(state=OperationState.SUPERSEDED, finished_at=timezone.now())
-        reservation.status = ReservationStatus.FAILED
-        reservation.last_error = _plain_words(operation, error)
-        reservation.last_error_code = error.code
-        reservation.save()
-        transaction.on_commit(lambda: _tell_operations(reservation))
-
-
-def _plain_words(operation: ReservationOperation, error: CargoMasterError) -> str:
-    verb = {"create": "reserve", "amend": "update", "cancel": "cancel"}[operation.kind]
-    if error.transient:
-        return (
-            f"Could not {verb} after {operation.attempts} attempts: {error.message}"
-        )[:500]
-    return f"Cargo Master refused to {verb}: {error.message}"[:500]
-
-
-def _tell_operations(reservation: Reservation) -> None:
-    recipients = list(
-        Membership.objects.filter(company=reservation.company_id, role=Role.OPERATIONS)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    if not recipients:
-        return
-    number = reservation.purchase_order.number
-    send_mail(
-        subject=f"Cargo Master reservation for PO {number} failed",
-        message=(
-            f"The Cargo Master reservation for PO {number} "
-            f"({reservation.purchase_order.vendor.name}) failed.\n\n"
-            f"{reservation.last_error}\n\n"
-            "Retry it in Operations > Reservations once the cause is fixed."
-        ),
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
-
-
-def _pause(cargo_master: CargoMasterSettings, error: CargoMasterError) -> None:
-    updated = CargoMasterSettings.objects.filter(
-        pk=cargo_master.pk, credentials_rejected_at__isnull=True
-    ).update(
-        credentials_rejected_at=timezone.now(),
-        credentials_rejected_reason=error.message[:300],
-    )
-    if updated:
-        logger.warning(
-            "Cargo Master rejected the credentials of company %s (%s); queue paused",
-            cargo_master.company_id,
-            error.code,
-        )
-
-
-def _hold(reservation: Reservation, cargo_master: CargoMasterSettings | None) -> None:
-    reason = (
-        "Waiting: the company is not linked with Cargo Master."
-        if cargo_master is None
-        else "Waiting: Cargo Master rejected the login details; an administrator "
-        "must save working ones in Cargo Master Settings."
-    )
-    Reservation.objects.filter(pk=reservation.pk).exclude(
-        status__in=(ReservationStatus.CANCELLED,)
-    ).update(status=ReservationStatus.HELD, last_error=reason, last_error_code="held")
-
-
-def _schedule(reservation_id: int, *, at: dt.datetime) -> None:
-    from .tasks import reservation_process
-
-    delay = max((at - timezone.now()).total_seconds(), 0)
-    reservation_process.apply_async((reservation_id,), countdown=delay)
-
-
-class _AttemptRecorder:
-    """Collects the client's audit records of one attempt and stores them."""
-
-    def __init__(self, operation: ReservationOperation):
-        self.operation = operation
-        self.records: list[CallRecord] = []
-
-    def __call__(self, record: CallRecord) -> None:
-        self.records.append(record)
-
-    def save(self, *, error: CargoMasterError | None = None) -> None:
-        ReservationAttempt.objects.bulk_create(
-            ReservationAttempt(
-                operation=self.operation,
-                reservation_id=self.operation.reservation_id,
-                number=self.operation.attempts + 1,
-                started_at=record.started_at,
-                duration_ms=record.duration_ms,
-                method=record.method,
-                path=record.path[:200],
-                http_status=record.status,
-                outcome="error" if record.error_code else "ok",
-                error_code=(record.error_code or "")[:60],
-                message=error.message[:500] if error and record.error_code else "",
-                request_body=record.request_body,
-                response_body=record.response_body,
-            )
-            for record in self.records
-        )
+    return ReservationStatus.RESERVED if number else ReservationStatus.FAILED
 
 
 # Sweeping ---------------------------------------------------------------------

@@ -2,19 +2,12 @@
 
 from celery import shared_task
 
-from . import services
+from . import sending, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def reservation_process(reservation_id: int) -> None:
-    services.reservation_process(reservation_id=reservation_id)
-
-
-@shared_task(ignore_result=True)
-def reservations_dispatch(reservation_ids: list[int]) -> None:
-    """Fan a bulk request out into one task per reservation."""
-    for reservation_id in reservation_ids:
-        reservation_process.delay(reservation_id)
+def reservations_process(reservation_ids: list[int]) -> None:
+    sending.reservations_process(reservation_ids=reservation_ids)
 
 
 @shared_task(ignore_result=True)

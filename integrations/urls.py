@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import action_views, views
+from . import action_views, label_views, views
 
 app_name = "integrations"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
         action_views.reservation_panel,
         name="reservation_panel",
     ),
+    path("cargo-master/labels/", label_views.labels, name="labels"),
 ]

@@ -31,9 +31,5 @@ def cargo_master_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Cargo Master settings saved.")
         return close_window(request, reverse("integrations:index"))
 
-    context = {
-        "form": form,
-        "settings": instance,
-        "window_title": "Cargo Master Settings",
-    }
+    context = {"form": form, "window_title": "Cargo Master Settings"}
     return render_window(request, "integrations/settings_window.html", context)

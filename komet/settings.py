@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "vendors",
     "purchase_orders",
     "integrations",
+    "api",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns while it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,6 +146,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Imports (CSV and Excel uploads) larger than this are refused with a message.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 MAILERS = {
@@ -188,17 +193,54 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule")
+)
 
 REST_FRAMEWORK = {
+    # Token first: its 401 carries `WWW-Authenticate: Bearer`. Sessions are the
+    # browser's (same roles as the pages; CSRF enforced on writes).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.ScopedAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Komet Cargo API",
+    "DESCRIPTION": (
+        "Vendors, catalog, purchase orders, Cargo Master reservations and box "
+        "labels of one company. Authenticate with a company API token "
+        "(`Authorization: Bearer <token>`, created in Setup > Settings > "
+        "Integrations > Tokens), whose scopes alone decide what it may do; or, "
+        "in a browser, with your session and your role. Errors always read "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PurchaseOrderStatusEnum": "purchase_orders.models.Status",
+        "ReservationStatusEnum": "integrations.models.ReservationStatus",
+        "UnitTypeEnum": "purchase_orders.models.UnitType",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -224,6 +266,9 @@ LOGGING = {
 CARGO_MASTER_RETRY_BASE_SECONDS = float(env("CARGO_MASTER_RETRY_BASE_SECONDS", "2"))
 CARGO_MASTER_RETRY_MAX_SECONDS = float(env("CARGO_MASTER_RETRY_MAX_SECONDS", "600"))
 RESERVATION_LEASE_SECONDS = int(env("RESERVATION_LEASE_SECONDS", "60"))
+# A bulk send is queued in batches; a worker makes a batch's calls side by side.
+RESERVATION_BATCH_SIZE = int(env("RESERVATION_BATCH_SIZE", "50"))
+CARGO_MASTER_PARALLEL_CALLS = int(env("CARGO_MASTER_PARALLEL_CALLS", "16"))
 RESERVATION_STRANDED_AFTER_SECONDS = int(
     env("RESERVATION_STRANDED_AFTER_SECONDS", "120")
 )

@@ -10,8 +10,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("company/", company_views.company_select, name="company_select"),
     path("setup/vendors/", include("vendors.urls")),
+    path("setup/settings/integrations/tokens/", include("api.web_urls")),
     path("setup/settings/integrations/", include("integrations.urls")),
     path("purchase-orders/", include("purchase_orders.urls")),
+    path("imports/", include("imports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from companies.admin import CompanyScopedAdmin
+from companies.admin import COMPANY_FILTER, CompanyScopedAdmin
 
 from . import services
 from .models import BoxType, Product, PurchaseOrder, PurchaseOrderLine
@@ -15,7 +15,7 @@ SHIPPING_FIELDS = ["number", "company", "vendor", "ship_date", "status", "sent_a
 @admin.register(BoxType)
 class BoxTypeAdmin(CompanyScopedAdmin):
     list_display = ["code", "name", "fbe", "company"]
-    list_filter = ["company"]
+    list_filter = [COMPANY_FILTER]
     list_select_related = ["company"]
     search_fields = ["code", "name"]
 
@@ -23,7 +23,7 @@ class BoxTypeAdmin(CompanyScopedAdmin):
 @admin.register(Product)
 class ProductAdmin(CompanyScopedAdmin):
     list_display = ["code", "description", "unit_type", "stems_per_bunch", "company"]
-    list_filter = ["unit_type", "company"]
+    list_filter = ["unit_type", COMPANY_FILTER]
     list_select_related = ["company"]
     search_fields = ["code", "description"]
 
@@ -53,7 +53,7 @@ class PurchaseOrderLineInline(admin.TabularInline):
 @admin.register(PurchaseOrder)
 class PurchaseOrderAdmin(CompanyScopedAdmin):
     list_display = ["number", "company", "vendor", "ship_date", "status", "sent_at"]
-    list_filter = ["status", "company", "ship_date"]
+    list_filter = ["status", COMPANY_FILTER, "ship_date"]
     list_select_related = ["company", "vendor"]
     search_fields = ["reference", "vendor__code", "vendor__name"]
     date_hierarchy = "ship_date"

@@ -16,8 +16,8 @@ WHOLE_COUNT = "Enter a whole number above zero."
 
 
 class PurchaseOrderForm(forms.Form):
-    """The PO header. A new PO needs a ship date from today on; an edit may keep an
-    old date, so a PO that already shipped can still get its notes corrected."""
+    """The PO header. A new PO needs a ship date from today on; an edit may keep
+    the date it has, so a sent PO whose date has passed can still be corrected."""
 
     vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
     ship_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -49,17 +49,24 @@ class LineForm(forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.none())
     mark_code = forms.CharField(max_length=20, required=False)
     box_type = forms.ModelChoiceField(queryset=BoxType.objects.none())
+    # The upper limits keep values inside the database's integer columns; no farm
+    # packs anywhere near them.
     boxes = forms.IntegerField(
         min_value=1,
+        max_value=9999,
         error_messages={"invalid": WHOLE_BOXES, "min_value": WHOLE_BOXES},
         widget=forms.NumberInput(attrs={"min": 1, "step": 1}),
     )
     unit_type = forms.ChoiceField(choices=UnitType.choices, initial=UnitType.STEM)
     bunches_per_box = forms.IntegerField(
-        min_value=1, error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT}
+        min_value=1,
+        max_value=1000,
+        error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT},
     )
     stems_per_bunch = forms.IntegerField(
-        min_value=1, error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT}
+        min_value=1,
+        max_value=1000,
+        error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT},
     )
     unit_cost = forms.DecimalField(
         # The column holds 8 digits before the point and 4 after.

@@ -174,6 +174,11 @@ class PurchaseOrderLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return (
+            f"{self.boxes} {self.box_type_id and self.box_type.code} of {self.product}"
+        )
+
     @property
     def bunches(self) -> int:
         return self.boxes * self.bunches_per_box

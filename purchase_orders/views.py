@@ -9,7 +9,12 @@ from companies.access import company_view
 from companies.roles import Capability
 
 from . import selectors, services
-from .forms import PurchaseOrderFilterForm, PurchaseOrderForm, line_formset
+from .forms import (
+    BaseLineFormSet,
+    PurchaseOrderFilterForm,
+    PurchaseOrderForm,
+    line_formset,
+)
 from .models import PurchaseOrder, Status
 
 PAGE_SIZE = 50
@@ -97,7 +102,12 @@ def _header_initial(purchase_order: PurchaseOrder | None) -> dict:
     }
 
 
-def _save(request, purchase_order, header: dict, lines) -> PurchaseOrder:
+def _save(
+    request: HttpRequest,
+    purchase_order: PurchaseOrder | None,
+    header: dict,
+    lines: BaseLineFormSet,
+) -> PurchaseOrder:
     if purchase_order is None:
         return services.purchase_order_create(
             company=request.company,
@@ -148,7 +158,9 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     return ids
 
 
-def _report_sent(request: HttpRequest, result, drafts: set[int]) -> None:
+def _report_sent(
+    request: HttpRequest, result: list[PurchaseOrder], drafts: set[int]
+) -> None:
     sent = sorted(po.number for po in result if po.pk in drafts)
     skipped = sorted(po.number for po in result if po.pk not in drafts)
     if sent:

@@ -3,4 +3,6 @@
 pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.personas",
+    "tests.fixtures.reservations",
+    "tests.fixtures.worker",
 ]

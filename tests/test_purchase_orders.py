@@ -1,4 +1,4 @@
-"""Purchase orders: the list, the form with its lines, the detail page, Send and Cancel."""
+"""Purchase orders: the list, the form and its lines, the PO page, Send, Cancel."""
 
 import datetime as dt
 from decimal import Decimal
@@ -131,6 +131,21 @@ def test_boxes_must_be_a_whole_number_above_zero(
     assert response.status_code == 200
     expected = ["This field is required."] if boxes == "" else [WHOLE_BOXES]
     assert line_errors(response, "boxes") == expected
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_an_absurd_number_of_boxes_is_refused_instead_of_overflowing(
+    buyer_client, vendor, box_type, product
+):
+    response = buyer_client.post(
+        reverse("purchase_orders:create"),
+        po_data(vendor, [a_line(product, box_type, boxes="99999999999")]),
+    )
+
+    assert response.status_code == 200
+    assert line_errors(response, "boxes") == [
+        "Ensure this value is less than or equal to 9999."
+    ]
     assert not PurchaseOrder.objects.exists()
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from companies.admin import CompanyScopedAdmin
+from companies.admin import COMPANY_FILTER, CompanyScopedAdmin
 
 from .models import Vendor
 
@@ -16,6 +16,6 @@ class VendorAdmin(CompanyScopedAdmin):
         "cargo_master_code",
         "active",
     ]
-    list_filter = ["active", "country", "origin", "company"]
+    list_filter = ["active", "country", "origin", COMPANY_FILTER]
     list_select_related = ["company"]
     search_fields = ["code", "name", "cargo_master_code"]

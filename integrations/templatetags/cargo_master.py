@@ -2,7 +2,8 @@
 
 from django import template
 
-from integrations import selectors
+from integrations import label_services, selectors
+from integrations.models import ReservationStatus
 
 register = template.Library()
 
@@ -24,12 +25,33 @@ def cargo_master_banner(context) -> dict:
 
 @register.inclusion_tag("integrations/_reservation_panel.html", takes_context=True)
 def reservation_panel(context, purchase_order) -> dict:
+    state = selectors.cargo_master_state(purchase_order)
+    can = context.get("can", {})
+    reservation = state.reservation
     return {
         "po": purchase_order,
-        "state": selectors.cargo_master_state(purchase_order),
-        "can": context.get("can", {}),
+        "state": state,
+        "can": can,
         "csrf_token": context.get("csrf_token"),
+        "labels": bool(
+            can.get("print_labels")
+            and reservation is not None
+            and reservation.active
+            and reservation.status == ReservationStatus.RESERVED
+            and label_services.labels_offered(purchase_order.company)
+        ),
     }
+
+
+@register.simple_tag(takes_context=True)
+def labels_offered(context) -> bool:
+    """True when the current company prints labels and the user may print them."""
+    request = context.get("request")
+    company = getattr(request, "company", None)
+    return bool(
+        context.get("can", {}).get("print_labels")
+        and label_services.labels_offered(company)
+    )
 
 
 @register.inclusion_tag("integrations/_reservation_badge.html")

@@ -7,10 +7,11 @@ import threading
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Role
-from integrations import services
+from integrations import sending, services
 from integrations.models import (
     OperationKind,
     OperationState,
@@ -116,7 +117,7 @@ def test_tasks_carry_reservation_ids_and_nothing_else(
     )
 
 
-def test_a_bulk_send_queues_one_message_that_fans_out(
+def test_a_bulk_send_queues_its_reservations_in_batches(
     cargo_master, queue, acme, vendor, box_type, product
 ):
     from tests.fixtures.personas import make_purchase_order
@@ -129,8 +130,7 @@ def test_a_bulk_send_queues_one_message_that_fans_out(
 
     purchase_orders_send(company=acme, ids=[po.pk for po in orders])
 
-    assert [m.task for m in queue.messages] == ["dispatch"]
-    assert len(queue.messages[0].reservation_ids) == 5
+    assert [len(m.reservation_ids) for m in queue.messages] == [5]
 
 
 # Exactly one reservation ----------------------------------------------------------
@@ -142,8 +142,8 @@ def test_a_task_delivered_twice_makes_one_reservation(
     send(purchase_order)
     reservation = reservation_of(purchase_order)
 
-    services.reservation_process(reservation_id=reservation.pk)
-    services.reservation_process(reservation_id=reservation.pk)
+    sending.reservations_process(reservation_ids=[reservation.pk])
+    sending.reservations_process(reservation_ids=[reservation.pk])
 
     assert reservations_at_cargo_master(sandbox, purchase_order) == 1
     assert sandbox.counters()["calls_by_kind"]["create"] == 1
@@ -158,8 +158,8 @@ def test_two_workers_at_once_make_one_reservation(
 
     workers = [
         threading.Thread(
-            target=services.reservation_process,
-            kwargs={"reservation_id": reservation.pk},
+            target=sending.reservations_process,
+            kwargs={"reservation_ids": [reservation.pk]},
         )
         for _ in range(2)
     ]
@@ -184,9 +184,9 @@ def test_a_worker_that_dies_after_cargo_master_answered_does_not_double_book(
         raise SystemExit("worker killed before saving the reply")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "_after_success", die)
+        patch.setattr(sending, "_apply_successes", die)
         with pytest.raises(SystemExit):
-            services.reservation_process(reservation_id=reservation.pk)
+            sending.reservations_process(reservation_ids=[reservation.pk])
     # A killed process releases nothing: its lease simply runs out.
     Reservation.objects.filter(pk=reservation.pk).update(
         lease_until=timezone.now() - dt.timedelta(seconds=1)
@@ -340,7 +340,7 @@ def test_retry_after_from_cargo_master_is_honoured(
     send(purchase_order)
     reservation = reservation_of(purchase_order)
     before = timezone.now()
-    services.reservation_process(reservation_id=reservation.pk)
+    sending.reservations_process(reservation_ids=[reservation.pk])
 
     operation = ReservationOperation.objects.get(reservation=reservation)
     assert operation.state == OperationState.PENDING
@@ -357,7 +357,7 @@ def test_an_expired_token_is_renewed_once_without_spending_an_attempt(
     reservation = reservation_of(purchase_order)
     sandbox.set_faults(script=[{"fault": "expired_token", "operation": "create"}])
 
-    services.reservation_process(reservation_id=reservation.pk)
+    sending.reservations_process(reservation_ids=[reservation.pk])
 
     reservation.refresh_from_db()
     assert reservation.status == ReservationStatus.RESERVED
@@ -573,7 +573,8 @@ def test_a_late_worker_never_confirms_the_reservation_of_a_cancelled_po(
         latency_ms=600, script=[{"fault": "server_error", "operation": "cancel"}]
     )
     worker = threading.Thread(
-        target=services.reservation_process, kwargs={"reservation_id": reservation.pk}
+        target=sending.reservations_process,
+        kwargs={"reservation_ids": [reservation.pk]},
     )
     worker.start()
     _wait_for(lambda: sandbox.counters()["calls_by_kind"].get("create", 0) == 1)
@@ -658,7 +659,7 @@ def test_the_po_page_polls_while_the_reservation_is_in_flight_and_stops_after(
     cargo_master, queue, purchase_order, buyer_client
 ):
     send(purchase_order)
-    url = f"/setup/settings/integrations/cargo-master/purchase-orders/{purchase_order.pk}/reservation/"
+    url = reverse("integrations:reservation_panel", args=[purchase_order.pk])
 
     in_flight = buyer_client.get(url).content.decode()
     queue.drain()
@@ -673,7 +674,7 @@ def test_the_po_page_polls_while_the_reservation_is_in_flight_and_stops_after(
 def test_another_companys_reservation_panel_is_not_found(
     cargo_master, queue, other_purchase_order, buyer_client
 ):
-    url = f"/setup/settings/integrations/cargo-master/purchase-orders/{other_purchase_order.pk}/reservation/"
+    url = reverse("integrations:reservation_panel", args=[other_purchase_order.pk])
     assert buyer_client.get(url).status_code == 404
 
 
