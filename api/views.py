@@ -80,6 +80,7 @@ class CompanyViewSet(viewsets.GenericViewSet):
         return self.queryset.filter(company=self.caller.company)
 
 
+@extend_schema(exclude=True)
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
 @authentication_classes([])
 @permission_classes([AllowAny])

@@ -75,9 +75,9 @@ def import_job_create(
 
 
 def import_job_queue(*, job: ImportJob) -> None:
-    from .tasks import import_job_run
+    from . import tasks
 
-    transaction.on_commit(lambda: import_job_run.delay(job.pk))
+    transaction.on_commit(lambda: tasks.import_job_run.delay(job.pk))
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -164,9 +164,9 @@ def import_job_send_request(
         job.send_message, job.send_requested_by = "", user
         job.save()
         if not run_now:
-            from .tasks import import_job_send
+            from . import tasks
 
-            transaction.on_commit(lambda: import_job_send.delay(job.pk))
+            transaction.on_commit(lambda: tasks.import_job_send.delay(job.pk))
     if run_now:
         import_job_send(job_id=job.pk)
     return total

@@ -206,7 +206,8 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
     def print_labels(
         self, request: HttpRequest, queryset: QuerySet
     ) -> HttpResponse | None:
-        companies = {reservation.company for reservation in queryset}
+        selected = list(queryset.select_related("company", "purchase_order"))
+        companies = {reservation.company for reservation in selected}
         if len(companies) != 1:
             self.message_user(
                 request,
@@ -214,10 +215,19 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return None
+        # Labels belong to a PO's current reservation; an old one has none.
+        for reservation in selected:
+            if not reservation.active:
+                self.message_user(
+                    request,
+                    f"{reservation} is no longer PO {reservation.purchase_order.number}"
+                    "'s current reservation; select the current one.",
+                    messages.WARNING,
+                )
         try:
             run = label_services.labels_print(
                 company=companies.pop(),
-                purchase_order_ids=[r.purchase_order_id for r in queryset],
+                purchase_order_ids=[r.purchase_order_id for r in selected if r.active],
                 user=request.user,
                 allow_partial=True,
             )

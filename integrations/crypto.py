@@ -51,4 +51,7 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """Re-encrypt a stored value with the newest key."""
-    return _fernet().rotate(token.encode()).decode()
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise UnreadableSecret("The stored value cannot be read.") from None

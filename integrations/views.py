@@ -7,6 +7,7 @@ from companies.access import company_view
 from companies.roles import Capability
 from companies.windows import close_window, render_window
 
+from .connection import connection_test
 from .forms import CargoMasterSettingsForm
 from .models import CargoMasterSettings
 from .selectors import cargo_master_settings_for
@@ -27,9 +28,26 @@ def cargo_master_settings(request: HttpRequest) -> HttpResponse:
     )
     form = CargoMasterSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        saved = form.save()
         messages.success(request, "Cargo Master settings saved.")
+        if saved.is_paused:
+            _try_to_resume(request, saved)
         return close_window(request, reverse("integrations:index"))
 
     context = {"form": form, "window_title": "Cargo Master Settings"}
     return render_window(request, "integrations/settings_window.html", context)
+
+
+def _try_to_resume(request: HttpRequest, saved: CargoMasterSettings) -> None:
+    """A paused queue resumes as soon as the saved details sign in."""
+    verdict = connection_test(
+        company=request.company,
+        username=saved.username,
+        password=saved.get_password(),
+        importer_code=saved.importer_code,
+        base_url=saved.base_url,
+    )
+    if verdict.ok:
+        messages.success(request, verdict.message)
+    else:
+        messages.warning(request, f"Reservations stay paused: {verdict.message}")

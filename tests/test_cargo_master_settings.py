@@ -1,5 +1,7 @@
 """Setup > Settings > Integrations, and the Cargo Master Settings window."""
 
+import io
+
 import pytest
 from cryptography.fernet import Fernet
 from django.test import override_settings
@@ -155,3 +157,18 @@ def test_rotate_re_encrypts_with_the_newest_key(acme):
         assert crypto.decrypt(rotated) == PASSWORD
         with pytest.raises(crypto.UnreadableSecret):
             crypto.decrypt(token)
+
+
+def test_the_rotate_command_re_encrypts_stored_passwords_so_old_keys_can_go(acme):
+    from django.core.management import call_command
+
+    with override_settings(CARGO_MASTER_KEYS=[OLD_KEY]):
+        settings = CargoMasterSettings(company=acme, username="u", importer_code="I")
+        settings.set_password(PASSWORD)
+        settings.save()
+    with override_settings(CARGO_MASTER_KEYS=[NEW_KEY, OLD_KEY]):
+        call_command("rotate_cargo_master_keys", stdout=io.StringIO())
+
+    with override_settings(CARGO_MASTER_KEYS=[NEW_KEY]):
+        settings.refresh_from_db()
+        assert settings.get_password() == PASSWORD

@@ -436,3 +436,27 @@ def test_the_admin_action_with_labels_off_prints_nothing_and_says_why(
     assert response["Content-Type"].startswith("text/html")
     assert "Generate Labels is off for Acme Flowers" in messages_of(response)[0]
     assert not LabelPrint.objects.exists()
+
+
+def test_the_admin_action_says_why_a_failed_reservation_has_no_labels(
+    cargo_master, queue, operations_client, purchase_order
+):
+    reserve(queue, purchase_order)
+    Reservation.objects.filter(purchase_order=purchase_order).update(
+        status=ReservationStatus.FAILED, last_error="Vendor unknown"
+    )
+
+    response = operations_client.post(
+        reverse("admin:integrations_reservation_changelist"),
+        {
+            "action": "print_labels",
+            "_selected_action": [reservation_of(purchase_order).pk],
+        },
+        follow=True,
+    )
+
+    assert messages_of(response) == [
+        f"PO {purchase_order.number} has no labels: its reservation failed: "
+        "Vendor unknown",
+        "No labels were printed.",
+    ]

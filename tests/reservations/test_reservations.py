@@ -423,41 +423,78 @@ def test_rejected_credentials_hold_the_queue_without_spending_attempts(
     assert "Cargo Master rejected this company's login details" in page
 
 
-def test_a_paused_queue_resumes_when_working_credentials_are_saved_and_tested(
-    cargo_master, queue, sandbox, purchase_order, administrator_client
-):
+def settings_form(cargo_master, **changes) -> dict:
+    return {
+        "username": cargo_master.username,
+        "password": "",
+        "importer_code": cargo_master.importer_code,
+        "send_mode": "automatic",
+        "send_purchase_orders": "on",
+        "generate_labels": "on",
+        "label_size": "4x3",
+        "environment": "sandbox",
+        "enabled": "on",
+    } | changes
+
+
+def hold_for_rejected_credentials(cargo_master, queue, purchase_order) -> None:
     cargo_master.set_password("not-the-password")
     cargo_master.save()
     send(purchase_order)
     queue.drain()
+    assert reservation_of(purchase_order).status == ReservationStatus.HELD
 
-    administrator_client.post(
-        "/setup/settings/integrations/cargo-master/",
-        {
-            "username": cargo_master.username,
-            "password": DEMO_PASSWORD,
-            "importer_code": cargo_master.importer_code,
-            "send_mode": "automatic",
-            "send_purchase_orders": "on",
-            "generate_labels": "on",
-            "label_size": "4x3",
-            "environment": "sandbox",
-            "enabled": "on",
-        },
+
+def test_saving_working_credentials_resumes_the_paused_queue(
+    cargo_master, queue, purchase_order, administrator_client
+):
+    hold_for_rejected_credentials(cargo_master, queue, purchase_order)
+
+    page = administrator_client.post(
+        reverse("integrations:cargo_master_settings"),
+        settings_form(cargo_master, password=DEMO_PASSWORD),
+        follow=True,
     )
+    queue.drain()
+
+    assert "The paused queue resumed: 1 reservation(s) queued." in page.text
+    cargo_master.refresh_from_db()
+    assert not cargo_master.is_paused
+    assert reservation_of(purchase_order).status == ReservationStatus.RESERVED
+
+
+def test_saving_credentials_that_still_fail_keeps_the_queue_paused(
+    cargo_master, queue, purchase_order, administrator_client
+):
+    hold_for_rejected_credentials(cargo_master, queue, purchase_order)
+
+    page = administrator_client.post(
+        reverse("integrations:cargo_master_settings"),
+        settings_form(cargo_master, password="still-wrong"),
+        follow=True,
+    )
+
+    assert "Reservations stay paused: Cargo Master refused the username" in page.text
+    cargo_master.refresh_from_db()
+    assert cargo_master.is_paused
+    assert reservation_of(purchase_order).status == ReservationStatus.HELD
+
+
+def test_test_connection_with_the_saved_details_resumes_the_paused_queue(
+    cargo_master, queue, purchase_order, administrator_client
+):
+    hold_for_rejected_credentials(cargo_master, queue, purchase_order)
+    # Cargo Master re-enabled the account; the saved password was right all along.
+    cargo_master.refresh_from_db()
+    cargo_master.set_password(DEMO_PASSWORD)
+    cargo_master.save(update_fields=["password_encrypted"])
+
     answer = administrator_client.post(
-        "/setup/settings/integrations/cargo-master/test-connection/",
-        {
-            "username": cargo_master.username,
-            "importer_code": cargo_master.importer_code,
-            "environment": "sandbox",
-        },
+        reverse("integrations:test_connection"), settings_form(cargo_master)
     )
     queue.drain()
 
     assert "The paused queue resumed: 1 reservation(s) queued." in answer.text
-    cargo_master.refresh_from_db()
-    assert not cargo_master.is_paused
     assert reservation_of(purchase_order).status == ReservationStatus.RESERVED
 
 
