@@ -65,8 +65,11 @@ def _flatten(detail, path: str, into: dict[str, list[str]]) -> None:
             if item:
                 _flatten(item, f"{path}[{index}]", into)
     else:
-        messages = detail if isinstance(detail, list) else [detail]
-        into.setdefault(path or NON_FIELD, []).extend(str(m) for m in messages)
+        messages = into.setdefault(path or NON_FIELD, [])
+        # Two validators may say the same thing (too long, and not a code).
+        for message in detail if isinstance(detail, list) else [detail]:
+            if str(message) not in messages:
+                messages.append(str(message))
 
 
 def _code(exc: exceptions.APIException) -> str:

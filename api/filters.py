@@ -95,9 +95,7 @@ class PurchaseOrderFilter(django_filters.FilterSet):
 class ReservationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReservationStatus.choices)
     active = django_filters.BooleanFilter()
-    purchase_order = django_filters.ModelChoiceFilter(
-        queryset=_company_purchase_orders
-    )
+    purchase_order = django_filters.ModelChoiceFilter(queryset=_company_purchase_orders)
 
     class Meta:
         model = Reservation

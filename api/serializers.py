@@ -263,7 +263,7 @@ class LineWriteSerializer(serializers.Serializer):
             "invalid": "Enter the unit cost as a number, such as 0.45.",
             "max_value": "The unit cost must be below 100,000,000.",
         },
-        help_text="At most four decimals, not negative; a string such as \"0.45\".",
+        help_text='At most four decimals, not negative; a string such as "0.45".',
     )
 
 

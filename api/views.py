@@ -15,8 +15,8 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
 )
-from rest_framework.permissions import AllowAny
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -155,9 +155,7 @@ class VendorViewSet(
 # Catalog ---------------------------------------------------------------------
 
 
-class CatalogViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet
-):
+class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet):
     # Box types and products are kept in the operations admin; the API reads them.
     read_scope = Scope(Resource.CATALOG, Access.READ, Capability.VIEW)
     write_scope = read_scope
@@ -435,4 +433,3 @@ class ReservationViewSet(
         integration_services.reservations_retry(reservation_ids=[reservation.pk])
         reservation.refresh_from_db()
         return Response(self.get_serializer(reservation).data)
-

@@ -92,9 +92,9 @@ class CatalogImporter(Importer):
             )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                column = self.columns_of_fields.get(name, name)
-                for message in messages:
-                    found.add(column, message)
+                # One message a cell: the field's own validator says what the
+                # value should look like; a length check after it adds nothing.
+                found.add(self.columns_of_fields.get(name, name), messages[0])
         return changed
 
     def values(self, record: models.Model, found: Cells) -> dict[str, Any]:

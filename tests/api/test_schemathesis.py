@@ -17,13 +17,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from api.services import api_token_create
 from companies.models import Company
 from komet.wsgi import application
 from purchase_orders.models import BoxType, Product
 from tests.api.conftest import EVERY_SCOPE
 from tests.fixtures.personas import line_input, make_purchase_order
-
-from api.services import api_token_create
 
 CHECKS = [
     checks.not_a_server_error,
