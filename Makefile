@@ -41,8 +41,11 @@ deploy-check: install
 	CARGO_MASTER_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+# Benchmarks print figures; they need PostgreSQL and Redis on 127.0.0.1.
 bench: install
 	$(PY) bench/reservations.py
+	$(PY) bench/imports.py
+	$(PY) bench/labels.py
 
 clean:
 	rm -rf $(VENV) var

@@ -21,5 +21,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Any other address under /api/ (an id that is not a number, say) answers
     # with the API's error shape, not the site's HTML 404 page.
-    re_path(r"^.*$", views.not_found, name="not_found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),
 ]

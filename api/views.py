@@ -211,7 +211,7 @@ class PurchaseOrderViewSet(
     }
 
     def get_queryset(self) -> QuerySet:
-        lines = PurchaseOrderLine.objects.select_related("box_type")
+        lines = PurchaseOrderLine.objects.select_related("box_type", "product")
         return (
             super()
             .get_queryset()

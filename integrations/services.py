@@ -1,13 +1,11 @@
-"""Reservations at Cargo Master: requesting, following PO changes, and sending.
+"""Reservations at Cargo Master: requesting them, following PO changes, retrying.
 
 The database is the source of truth. Every intended change at Cargo Master is an
 outbox row (ReservationOperation) written in the same transaction as the PO change
 that caused it; a Celery task is queued only after that transaction commits and
-carries nothing but the reservation id. A worker holds a short lease on the
-reservation while it talks to Cargo Master, sends the pending operations in order,
-and records one ReservationAttempt per call. Each operation keeps one idempotency
-key for all its retries, so Cargo Master applies it once whatever is retried,
-redelivered or swept up again.
+carries nothing but reservation ids. What a worker then does is in sending.py.
+Each operation keeps one idempotency key for all its retries, so Cargo Master
+applies it once whatever is retried, redelivered or swept up again.
 """
 
 import datetime as dt

@@ -41,31 +41,45 @@ class LineInput:
     mark_code: str = ""
 
 
-def _next_number(company: Company) -> int:
+@dataclass(frozen=True, kw_only=True)
+class PurchaseOrderInput:
+    """A new PO for purchase_orders_create."""
+
+    vendor: Vendor
+    ship_date: dt.date
+    lines: list[LineInput]
+    reference: str = ""
+    notes: str = ""
+
+
+def _next_numbers(company: Company, count: int = 1) -> range:
     # Locking the company row serializes numbering, so numbers never repeat or skip.
     locked = (
         Company.objects.select_for_update().only("next_po_number").get(pk=company.pk)
     )
-    number = locked.next_po_number
-    Company.objects.filter(pk=company.pk).update(next_po_number=number + 1)
-    return number
+    first = locked.next_po_number
+    Company.objects.filter(pk=company.pk).update(next_po_number=first + count)
+    return range(first, first + count)
+
+
+def _line_row(purchase_order: PurchaseOrder, line: LineInput) -> PurchaseOrderLine:
+    return PurchaseOrderLine(
+        purchase_order=purchase_order,
+        product=line.product,
+        box_type=line.box_type,
+        boxes=line.boxes,
+        unit_type=line.unit_type,
+        bunches_per_box=line.bunches_per_box,
+        stems_per_bunch=line.stems_per_bunch,
+        unit_cost=line.unit_cost,
+        mark_code=line.mark_code,
+    )
 
 
 def _write_lines(purchase_order: PurchaseOrder, lines: list[LineInput]) -> None:
     purchase_order.lines.all().delete()
     PurchaseOrderLine.objects.bulk_create(
-        PurchaseOrderLine(
-            purchase_order=purchase_order,
-            product=line.product,
-            box_type=line.box_type,
-            boxes=line.boxes,
-            unit_type=line.unit_type,
-            bunches_per_box=line.bunches_per_box,
-            stems_per_bunch=line.stems_per_bunch,
-            unit_cost=line.unit_cost,
-            mark_code=line.mark_code,
-        )
-        for line in lines
+        _line_row(purchase_order, line) for line in lines
     )
 
 
@@ -90,7 +104,7 @@ def purchase_order_create(
 ) -> PurchaseOrder:
     purchase_order = PurchaseOrder.objects.create(
         company=company,
-        number=_next_number(company),
+        number=_next_numbers(company)[0],
         vendor=vendor,
         ship_date=ship_date,
         notes=notes,
@@ -100,6 +114,38 @@ def purchase_order_create(
     _write_lines(purchase_order, lines)
     logger.info("PO %s created for company %s", purchase_order.number, company.pk)
     return purchase_order
+
+
+@transaction.atomic
+def purchase_orders_create(
+    *,
+    company: Company,
+    orders: list[PurchaseOrderInput],
+    created_by: AbstractBaseUser | None = None,
+) -> list[PurchaseOrder]:
+    """Create many draft POs at once (file imports): one numbering lock and two
+    inserts instead of several queries per PO. All of them, or none."""
+    purchase_orders = PurchaseOrder.objects.bulk_create(
+        PurchaseOrder(
+            company=company,
+            number=number,
+            vendor=order.vendor,
+            ship_date=order.ship_date,
+            notes=order.notes,
+            reference=order.reference,
+            created_by=created_by,
+        )
+        for number, order in zip(
+            _next_numbers(company, len(orders)), orders, strict=True
+        )
+    )
+    PurchaseOrderLine.objects.bulk_create(
+        _line_row(purchase_order, line)
+        for purchase_order, order in zip(purchase_orders, orders, strict=True)
+        for line in order.lines
+    )
+    logger.info("%s POs created for company %s", len(purchase_orders), company.pk)
+    return purchase_orders
 
 
 @transaction.atomic

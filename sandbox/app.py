@@ -172,6 +172,7 @@ CONTROL_ROUTES = (
     ("POST", "/_sandbox/reset"),
     ("POST", "/_sandbox/directory"),
     ("POST", "/_sandbox/expire-tokens"),
+    ("PUT", "/_sandbox/clock"),
 )
 
 
@@ -179,10 +180,24 @@ class SandboxApp:
     def __init__(self, *, defaults: FaultSettings, today: date | None = None) -> None:
         self.store = Store()
         self.faults = FaultPlan(defaults)
-        self._fixed_today = today
+        self._startup_today = self._fixed_today = today
 
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    def _set_clock(self, request: Request) -> Reply:
+        """Fix the day ship dates are checked against; null follows the real date."""
+        value = validation.require_object(request.json()).get("today")
+        try:
+            self._fixed_today = None if value is None else date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "today must be a date as YYYY-MM-DD, or null.",
+                details={"today": ["Enter a date as YYYY-MM-DD."]},
+            ) from None
+        return 200, {"today": self.today().isoformat()}, []
 
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
@@ -397,9 +412,12 @@ class SandboxApp:
             keep = bool(validation.require_object(options).get("keep_directory"))
             self.store.reset(keep_directory=keep)
             self.faults.reset()
+            self._fixed_today = self._startup_today
             return 200, {"status": "reset", "kept_directory": keep}, []
         if route == ("POST", "/_sandbox/directory"):
             return self._add_directory(request)
+        if route == ("PUT", "/_sandbox/clock"):
+            return self._set_clock(request)
         expired = self.store.expire_tokens()
         return 200, {"expired_tokens": expired}, []
 

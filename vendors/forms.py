@@ -50,6 +50,8 @@ class VendorForm(forms.ModelForm):
             "cargo_master_code",
         ]
         widgets = {"order_emails": forms.TextInput()}
+        # The product's name, spelt as everywhere else (the list's column says so).
+        labels = {"cargo_master_code": "Cargo Master code"}
         # Say what a too-long code should look like, not only how long it is.
         error_messages = {
             "code": {"max_length": VENDOR_CODE_MESSAGE},

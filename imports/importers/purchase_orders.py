@@ -1,9 +1,12 @@
 """Purchase orders: the rows with one po_reference are the lines of one PO.
 
 A PO is imported whole or not at all: one bad line refuses its PO, and the
-other POs are imported. POs are written a batch at a time in one transaction,
-each PO inside its own savepoint (the services' atomic blocks), so the company's
-PO numbering lock is taken once per batch and no PO is ever half-written.
+other POs are imported. POs are written a batch at a time in one transaction:
+the batch's new POs in two inserts (purchase_orders_create) inside a savepoint,
+and each changed PO in a savepoint of its own (the update service's atomic
+block). Should the inserts clash with a PO saved meanwhile, the new POs go in
+one savepoint each instead, so no PO is ever half-written and the good ones
+still go in.
 
 The rows of a PO may be anywhere in the file. The first pass notes the last row
 of each po_reference; the second pass keeps a PO's lines until that row, so a
@@ -24,8 +27,10 @@ from purchase_orders.models import BoxType, Product, PurchaseOrder, UnitType
 from purchase_orders.services import (
     LineInput,
     PurchaseOrderError,
+    PurchaseOrderInput,
     purchase_order_create,
     purchase_order_update,
+    purchase_orders_create,
 )
 from purchase_orders.validators import validate_unit_cost
 from vendors.models import Vendor
@@ -238,16 +243,43 @@ class PurchaseOrderImporter(Importer):
                     company=self.company, reference__in=[o.reference for o in batch]
                 ).prefetch_related("lines")
             }
-            kept = []
+            written, new = [], []
             for order in batch:
-                outcome, purchase_order = self.write_order(
-                    order, existing.get(order.reference)
-                )
+                current = existing.get(order.reference)
+                if current is None and not order.refused and not self.problem(order):
+                    new.append(order)
+                else:
+                    written.append((order, *self.write_order(order, current)))
+            written += self.create_all(new)
+
+            for order, outcome, _ in written:
                 self.record(order.reference, outcome, rows=order.rows)
-                if purchase_order is not None:
-                    kept.append(purchase_order.pk)
+            kept = [po.pk for _, _, po in written if po is not None]
             self.job.purchase_orders.add(*kept)
         self.report_progress()
+
+    def create_all(
+        self, orders: list[Order]
+    ) -> list[tuple[Order, Outcome, PurchaseOrder | None]]:
+        """New POs in two inserts; should one clash, each alone in its savepoint."""
+        if not orders:
+            return []
+        try:
+            with transaction.atomic():
+                products = self.create_products(self.new_products(orders))
+                created = purchase_orders_create(
+                    company=self.company,
+                    orders=[self.purchase_order_input(o, products) for o in orders],
+                    created_by=self.job.created_by,
+                )
+        except IntegrityError:
+            # Someone saved one of these po_references since we looked.
+            return [(order, *self.write_order(order, None)) for order in orders]
+        self.products.update(products)
+        return [
+            (order, Outcome.CREATED, po)
+            for order, po in zip(orders, created, strict=True)
+        ]
 
     def write_order(
         self, order: Order, existing: PurchaseOrder | None
@@ -257,7 +289,7 @@ class PurchaseOrderImporter(Importer):
         if existing is not None and self.unchanged(existing, order):
             return Outcome.UNCHANGED, existing
         problem = self.problem(order, existing)
-        if problem:
+        if problem is not None:
             self.issue(order.first_row, *problem)
             return Outcome.REFUSED, None
 
@@ -275,7 +307,7 @@ class PurchaseOrderImporter(Importer):
         return Outcome.REFUSED, None
 
     def problem(
-        self, order: Order, existing: PurchaseOrder | None
+        self, order: Order, existing: PurchaseOrder | None = None
     ) -> tuple[str, str] | None:
         """Why a PO that reads well still cannot be saved, as (column, message)."""
         if existing is not None and not existing.is_editable:
@@ -295,7 +327,7 @@ class PurchaseOrderImporter(Importer):
     def save(
         self, order: Order, existing: PurchaseOrder | None
     ) -> tuple[Outcome, PurchaseOrder]:
-        new_products = self.new_products(order)
+        new_products = self.new_products([order])
         # The services' own atomic blocks are this PO's savepoint; new products
         # need one around both, so they go if the PO does.
         block = transaction.atomic() if new_products else contextlib.nullcontext()
@@ -322,9 +354,9 @@ class PurchaseOrderImporter(Importer):
         self.products.update(products)
         return (Outcome.UPDATED if existing else Outcome.CREATED), saved
 
-    def new_products(self, order: Order) -> dict[str, Product]:
+    def new_products(self, orders: list[Order]) -> dict[str, Product]:
         new = {}
-        for line in order.lines:
+        for line in (line for order in orders for line in order.lines):
             code = line.product_code
             if code not in self.products and code not in new:
                 new[code] = Product(
@@ -345,6 +377,16 @@ class PurchaseOrderImporter(Importer):
             p.code: p
             for p in Product.objects.for_company(self.company).filter(code__in=new)
         }
+
+    def purchase_order_input(
+        self, order: Order, products: dict[str, Product]
+    ) -> PurchaseOrderInput:
+        return PurchaseOrderInput(
+            vendor=order.vendor,
+            ship_date=order.ship_date,
+            lines=[self.line_input(line, products) for line in order.lines],
+            reference=order.reference,
+        )
 
     def line_input(self, line: Line, products: dict[str, Product]) -> LineInput:
         return LineInput(

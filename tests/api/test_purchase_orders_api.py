@@ -385,3 +385,10 @@ def test_a_non_numeric_id_is_a_json_404(buyer_client):
 
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+def test_an_id_with_a_newline_in_it_is_a_json_404(buyer_client):
+    response = buyer_client.post(f"{URL}1%0A/cancel/")
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"

@@ -3,10 +3,11 @@
 It sends generated requests, valid and invalid, to every operation with a
 read-write token of the seeded demo company, and requires no 500 and no response
 that the document does not describe. Bounded by max_examples so the whole run
-stays under about 90 seconds.
+stays under about 90 seconds (about 65 s on SQLite here).
 """
 
 import datetime as dt
+import os
 
 import pytest
 import schemathesis
@@ -75,6 +76,9 @@ def wsgi_keeps_connection():
     max_examples=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
+    # The same examples every run, so CI never flickers; set
+    # SCHEMATHESIS_EXPLORE=1 to draw new ones (and find new trouble).
+    derandomize=os.environ.get("SCHEMATHESIS_EXPLORE") != "1",
 )
 def test_every_operation_answers_within_its_documented_responses(
     case, wsgi_keeps_connection, seeded_key

@@ -13,9 +13,7 @@ RESERVED_WITHIN_MS = 30_000
 
 def assert_styled_and_scripted(page: Page) -> None:
     """app.css, app.js and htmx (from django_htmx's static files) all loaded."""
-    expect(page.locator("header.topbar")).to_have_css(
-        "background-color", TOPBAR_COLOUR
-    )
+    expect(page.locator("header.topbar")).to_have_css("background-color", TOPBAR_COLOUR)
     assert page.evaluate("typeof window.htmx") == "object", "htmx did not load"
     loaded = page.evaluate(
         "performance.getEntriesByType('resource').map((entry) => entry.name)"

@@ -262,3 +262,16 @@ def test_idempotency_key_is_required_by_the_client(
 ) -> None:
     with pytest.raises(ValueError, match="idempotency_key"):
         client.create_reservation(make_request(), idempotency_key="")
+
+
+def test_the_sandbox_checks_ship_dates_against_the_day_its_clock_is_set_to(
+    client: CargoMasterClient, make_request, sandbox, ship_date
+) -> None:
+    sandbox.set_today(ship_date + timedelta(days=1))
+
+    with pytest.raises(CargoMasterError) as caught:
+        client.create_reservation(make_request(), idempotency_key="clock-1")
+
+    assert caught.value.code == "ship_date_past"
+    sandbox.set_today(None)
+    assert client.create_reservation(make_request(), idempotency_key="clock-2")

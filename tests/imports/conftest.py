@@ -1,7 +1,8 @@
 """Imports write their files under MEDIA_ROOT: a temporary folder per test.
 
 The shared data's ship dates are in Valentine's week 2027, so every test here runs
-on 2027-01-20 (the clock keeps ticking); "past" means before that day.
+on 2027-01-20 (the clock keeps ticking), and so does the sandbox; "past" means
+before that day.
 """
 
 import datetime as dt
@@ -24,8 +25,11 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def before_valentines_week():
+def before_valentines_week(request):
     with time_machine.travel(TODAY, tick=True):
+        if "sandbox" in request.fixturenames:
+            # The sandbox checks ship dates against its own clock: the same day.
+            request.getfixturevalue("sandbox").set_today(TODAY.date())
         yield
 
 

@@ -50,6 +50,21 @@ def test_the_po_list_links_to_the_import_page(buyer_client):
     assert reverse("imports:new", args=["purchase-orders"]).encode() in page.content
 
 
+def test_the_vendor_list_links_to_vendor_and_box_type_imports(buyer_client):
+    page = buyer_client.get(reverse("vendors:list")).content.decode()
+
+    assert reverse("imports:new", args=["vendors"]) in page
+    assert reverse("imports:new", args=["box-types"]) in page
+
+
+def test_the_import_page_lists_the_columns_and_recent_imports(buyer_client, catalog):
+    page = buyer_client.get(reverse("imports:new", args=["vendors"])).content.decode()
+
+    assert "<code>cargo_master_code</code>" in page
+    assert "Only administrators set Cargo Master codes" in page
+    assert "vendors.csv" in page  # the catalog fixture's import
+
+
 def test_a_buyer_uploads_pos_and_follows_them_to_the_row_results(
     buyer_client, buyer, catalog, upload
 ):

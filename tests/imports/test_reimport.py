@@ -1,11 +1,25 @@
 """Importing a file again changes only what the file changes."""
 
+import datetime as dt
+
 import pytest
 
+from imports.importers.purchase_orders import PurchaseOrderImporter
 from imports.models import Kind
 from integrations.models import OperationKind, OperationState, ReservationOperation
-from purchase_orders.models import PurchaseOrder, PurchaseOrderLine, Status
-from purchase_orders.services import purchase_order_cancel, purchase_order_send
+from purchase_orders.models import (
+    BoxType,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Status,
+)
+from purchase_orders.services import (
+    purchase_order_cancel,
+    purchase_order_create,
+    purchase_order_send,
+)
+from tests.fixtures.personas import line_input, make_product
+from vendors.models import Vendor
 
 from .helpers import DATA, PO_HEADER, issues, po_row, run_import, write_csv
 
@@ -107,3 +121,44 @@ def test_a_changed_line_of_a_sent_po_amends_its_reservation(
 
     assert again.unchanged_count == 1
     assert sandbox.counters()["calls_by_kind"]["amend"] == 1
+
+
+@pytest.mark.django_db
+def test_a_po_saved_meanwhile_by_someone_else_is_refused_and_the_others_go_in(
+    catalog, tmp_path, monkeypatch
+):
+    rows = [PO_HEADER, po_row("A-1", boxes="3"), po_row("A-2"), po_row("A-3")]
+    create_all = PurchaseOrderImporter.create_all
+
+    def someone_saves_a_1_first(importer, orders):
+        line = line_input(make_product(catalog), BoxType.objects.get(code="QB"))
+        purchase_order_create(
+            company=catalog,
+            vendor=Vendor.objects.get(code="ROSXI"),
+            ship_date=dt.date(2027, 2, 5),
+            lines=[line],
+            reference="A-1",
+        )
+        return create_all(importer, orders)
+
+    monkeypatch.setattr(PurchaseOrderImporter, "create_all", someone_saves_a_1_first)
+    job = run_import(catalog, Kind.PURCHASE_ORDERS, write_csv(tmp_path, rows))
+
+    assert issues(job) == [
+        (
+            2,
+            "po_reference",
+            "PO A-1 was saved by someone else at the same moment; import the file "
+            "again to update it.",
+        )
+    ]
+    assert (job.created_count, job.refused_count) == (2, 1)
+    theirs = PurchaseOrder.objects.get(reference="A-1")
+    assert (theirs.vendor.code, list(theirs.lines.values_list("boxes", flat=True))) == (
+        "ROSXI",
+        [2],
+    )
+    assert set(job.purchase_orders.values_list("reference", flat=True)) == {
+        "A-2",
+        "A-3",
+    }
