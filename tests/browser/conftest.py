@@ -106,6 +106,10 @@ class Browsers:
         page.wait_for_url(re.compile(r"/purchase-orders/$"))
         return page
 
+    def problems_seen(self) -> list[str]:
+        """Failed requests (a missing script, a 500) and script errors, if any."""
+        return self.problems.failed_responses + self.problems.console_errors
+
     def pages(self) -> list[Page]:
         return [page for context in self.contexts for page in context.pages]
 

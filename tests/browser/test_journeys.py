@@ -146,8 +146,7 @@ def test_an_administrator_links_cargo_master_and_sets_a_vendor_code(
     shots(page, "07-vendor-saved")
     vendor.refresh_from_db()
     assert vendor.cargo_master_code == DEMO_VENDOR_CODE
-    assert browsers.problems.failed_responses == []
-    assert browsers.problems.console_errors == []
+    assert browsers.problems_seen() == []
 
 
 def test_a_buyer_sends_a_two_line_po_and_sees_it_reserved_without_reloading(
@@ -209,8 +208,7 @@ def test_a_buyer_sends_a_two_line_po_and_sees_it_reserved_without_reloading(
         (roses, 3),
         (carnations, 2),
     ]
-    assert browsers.problems.failed_responses == []
-    assert browsers.problems.console_errors == []
+    assert browsers.problems_seen() == []
 
 
 def test_in_manual_mode_a_buyer_sends_a_po_to_cargo_master_with_the_button(
@@ -239,7 +237,7 @@ def test_in_manual_mode_a_buyer_sends_a_po_to_cargo_master_with_the_button(
     assert_not_reloaded(page)
     shots(page, "02-po-reserved")
     assert Reservation.objects.get(purchase_order=po).number == number
-    assert browsers.problems.failed_responses == []
+    assert browsers.problems_seen() == []
 
 
 def test_operations_retry_a_refused_reservation_once_the_vendor_code_is_fixed(
@@ -321,3 +319,4 @@ def test_operations_retry_a_refused_reservation_once_the_vendor_code_is_fixed(
         number,
     )
     assert PurchaseOrder.objects.get(pk=po.pk).status == Status.SENT
+    assert browsers.problems_seen() == []
