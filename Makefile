@@ -19,8 +19,9 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) -m komet.launcher
 
+# Tests keep their SQLite files and file broker under var/test, apart from make run's.
 test: install
-	$(PY) -m pytest
+	KOMET_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -16,9 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def company_select(request: HttpRequest) -> HttpResponse:
     """Select your company: the user's memberships, and switching between them."""
-    memberships = Membership.objects.filter(user=request.user).select_related(
-        "company"
-    )
+    memberships = Membership.objects.filter(user=request.user).select_related("company")
     if request.method != "POST":
         return render(request, "companies/select.html", {"memberships": memberships})
 

@@ -1,7 +1,7 @@
 import json
 
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
@@ -102,9 +102,9 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
         "vendor_code",
         "ship_date",
         "status_badge",
+        "last_error",
         "number",
         "attempt_count",
-        "last_error",
         "updated_at",
     ]
     list_filter = [
@@ -139,7 +139,14 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(attempt_total=Count("attempts"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                # Tries of its operations; the sign-ins they needed are not counted.
+                attempt_total=Sum("operations__attempts")
+            )
+        )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(
@@ -172,7 +179,7 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="attempts", ordering="attempt_total")
     def attempt_count(self, reservation: Reservation) -> int:
-        return reservation.attempt_total
+        return reservation.attempt_total or 0
 
     @admin.action(description="Retry the selected failed or held reservations")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -20,7 +20,7 @@ TEST_CONNECTION = reverse("integrations:test_connection")
 CHECK_CODE = reverse("integrations:check_code")
 
 
-def test_connection(client, **fields):
+def connection_answer(client, **fields):
     data = {
         "username": DEMO_USERNAME,
         "password": DEMO_PASSWORD,
@@ -33,7 +33,7 @@ def test_connection(client, **fields):
 def test_test_connection_signs_in_with_the_demo_credentials_and_reserves_nothing(
     cargo_master, sandbox, administrator_client
 ):
-    answer = test_connection(administrator_client)
+    answer = connection_answer(administrator_client)
 
     assert "Signed in to Cargo Master as komet-demo for importer KOMET01." in answer
     assert sandbox.counters()["calls_by_kind"].get("create", 0) == 0
@@ -42,7 +42,7 @@ def test_test_connection_signs_in_with_the_demo_credentials_and_reserves_nothing
 def test_test_connection_uses_the_stored_password_when_the_field_is_blank(
     cargo_master, administrator_client
 ):
-    answer = test_connection(administrator_client, password="")
+    answer = connection_answer(administrator_client, password="")
 
     assert "Signed in to Cargo Master" in answer
 
@@ -62,7 +62,7 @@ def test_test_connection_uses_the_stored_password_when_the_field_is_blank(
 def test_test_connection_names_the_reason_for_wrong_details(
     cargo_master, administrator_client, fields, reason
 ):
-    answer = test_connection(administrator_client, **fields)
+    answer = connection_answer(administrator_client, **fields)
 
     assert reason in answer
     assert DEMO_PASSWORD not in answer
@@ -73,7 +73,7 @@ def test_test_connection_says_when_cargo_master_cannot_be_reached(
 ):
     settings.CARGO_MASTER_URLS = {"sandbox": "http://127.0.0.1:9", "production": ""}
 
-    answer = test_connection(administrator_client)
+    answer = connection_answer(administrator_client)
 
     assert "Cargo Master could not be reached" in answer
 
