@@ -15,6 +15,7 @@ from purchase_orders.models import PurchaseOrder
 from vendors.validators import validate_cargo_master_code
 
 from . import connection, services
+from .crypto import UnreadableSecret
 from .models import Environment
 from .selectors import cargo_master_settings_for
 
@@ -72,7 +73,11 @@ def test_connection(request: HttpRequest) -> HttpResponse:
     saved = cargo_master_settings_for(request.company)
     password = request.POST.get("password", "")
     if not password and saved:
-        password = saved.get_password()
+        try:
+            password = saved.get_password()
+        except UnreadableSecret as error:
+            verdict = connection.Verdict(ok=False, message=str(error))
+            return render(request, "integrations/_verdict.html", {"verdict": verdict})
     fields = {
         "username": request.POST.get("username", "").strip(),
         "importer_code": request.POST.get("importer_code", "").strip(),

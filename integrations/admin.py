@@ -5,6 +5,7 @@ from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
+from companies.admin import COMPANY_FILTER, CompanyScopedAdmin
 from companies.models import Role
 
 from . import label_services, services
@@ -14,32 +15,14 @@ from .models import CargoMasterSettings, Reservation, ReservationAttempt
 OPERATING_ROLES = (Role.ADMINISTRATOR, Role.OPERATIONS)
 
 
-class OperationsAdminMixin:
-    """Operations staff and administrators see their own companies' rows only."""
-
-    company_field = "company"
-
-    def _companies(self, request: HttpRequest) -> QuerySet:
-        return request.user.memberships.filter(role__in=OPERATING_ROLES).values(
-            "company_id"
-        )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            **{f"{self.company_field}__in": self._companies(request)}
-        )
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or self._companies(request).exists()
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return self.has_module_permission(request)
+class OperationsAdmin(CompanyScopedAdmin):
+    """Rows of the user's companies, which their operations staff may act on."""
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return self.has_module_permission(request)
+        return super().has_change_permission(request, obj) or (
+            request.user.is_staff
+            and request.user.memberships.filter(role__in=OPERATING_ROLES).exists()
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -94,7 +77,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
+class ReservationAdmin(OperationsAdmin):
     list_display = [
         "po_number",
         "company",
@@ -109,7 +92,7 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [
         "status",
-        "company",
+        COMPANY_FILTER,
         ("purchase_order__ship_date", admin.DateFieldListFilter),
         ("purchase_order__vendor", admin.RelatedOnlyFieldListFilter),
     ]
@@ -255,7 +238,7 @@ class ReservationAdmin(OperationsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CargoMasterSettings)
-class CargoMasterSettingsAdmin(OperationsAdminMixin, admin.ModelAdmin):
+class CargoMasterSettingsAdmin(OperationsAdmin):
     list_display = [
         "company",
         "username",

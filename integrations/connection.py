@@ -7,6 +7,7 @@ from companies.models import Company
 from . import services
 from .cargo_master import CargoMasterClient, CargoMasterError
 from .clients import client_config, client_for
+from .crypto import UnreadableSecret
 from .models import CargoMasterSettings
 
 
@@ -69,11 +70,15 @@ def _same_login(
     importer_code: str,
     base_url: str,
 ) -> bool:
+    try:
+        saved_password = saved.get_password()
+    except UnreadableSecret:
+        return False
     return (
         saved.username == username
         and saved.importer_code == importer_code
         and saved.base_url == base_url
-        and saved.get_password() == password
+        and saved_password == password
     )
 
 

@@ -11,6 +11,7 @@ longer than RESERVATION_LEASE_SECONDS; the sweep then queues its work again.
 import datetime as dt
 import logging
 import smtplib
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from purchase_orders.models import PurchaseOrderLine
 
 from . import retry
 from .cargo_master import CallRecord, CargoMasterError
-from .clients import client_for
+from .clients import PASSWORD_UNREADABLE, client_for
 from .models import (
     CargoMasterSettings,
     OperationKind,
@@ -55,56 +56,89 @@ class Outcome:
 
 def reservations_process(*, reservation_ids: list[int]) -> None:
     """Send the due operations of these reservations, in order, under a lease."""
-    until, claimed = _claim(reservation_ids)
-    try:
-        ready = claimed
+    with Lease.claim(reservation_ids) as lease:
+        ready = lease.ids
         while ready:
-            ready = _send_round(ready)
-            until = _extend(claimed, until)
-    finally:
-        Reservation.objects.filter(pk__in=claimed, lease_until=until).update(
+            ready = [pk for pk in _send_round(ready) if pk in lease.ids]
+
+
+class Lease:
+    """A worker's claim on reservations, kept alive by a heartbeat while it works.
+
+    A claim runs out RESERVATION_LEASE_SECONDS after the last beat, so a killed
+    worker blocks its reservations only that long; the sweep then queues them
+    again. A live one renews every third of that, however long its calls take.
+    """
+
+    def __init__(self, ids: list[int], until: dt.datetime):
+        self.ids, self.until = set(ids), until
+        self._stop = threading.Event()
+        self._heart = threading.Thread(target=self._beat, daemon=True)
+
+    @classmethod
+    def claim(cls, reservation_ids: list[int]) -> "Lease":
+        """Lease the reservations no live worker holds; others are left to it."""
+        now, until = timezone.now(), _lease_end()
+        with transaction.atomic():
+            free = list(
+                Reservation.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=reservation_ids)
+                .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+                .values_list("pk", flat=True)
+            )
+            Reservation.objects.filter(pk__in=free).update(lease_until=until)
+        return cls(free, until)
+
+    def __enter__(self) -> "Lease":
+        if self.ids:
+            self._heart.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._heart.is_alive():
+            self._stop.set()
+            self._heart.join()
+        Reservation.objects.filter(pk__in=self.ids, lease_until=self.until).update(
             lease_until=None
         )
+
+    def _beat(self) -> None:
+        interval = settings.RESERVATION_LEASE_SECONDS / 3
+        try:
+            while not self._stop.wait(interval):
+                self._renew()
+        finally:
+            connection.close()
+
+    def _renew(self) -> None:
+        renewed = _lease_end()
+        held = Reservation.objects.filter(pk__in=self.ids, lease_until=self.until)
+        if held.update(lease_until=renewed) < len(self.ids):
+            # Only a stalled worker loses a lease; what it lost is another's now.
+            self.ids = set(
+                Reservation.objects.filter(
+                    pk__in=self.ids, lease_until=renewed
+                ).values_list("pk", flat=True)
+            )
+            logger.warning("Lost the lease of some reservations; kept %s", self.ids)
+        self.until = renewed
 
 
 def _lease_end() -> dt.datetime:
     return timezone.now() + dt.timedelta(seconds=settings.RESERVATION_LEASE_SECONDS)
 
 
-def _claim(reservation_ids: list[int]) -> tuple[dt.datetime, list[int]]:
-    """Lease the reservations no live worker holds; others are left to it."""
-    now, until = timezone.now(), _lease_end()
-    with transaction.atomic():
-        free = list(
-            Reservation.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=reservation_ids)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .values_list("pk", flat=True)
-        )
-        Reservation.objects.filter(pk__in=free).update(lease_until=until)
-    return until, free
-
-
-def _extend(claimed: list[int], until: dt.datetime) -> dt.datetime:
-    renewed = _lease_end()
-    Reservation.objects.filter(pk__in=claimed, lease_until=until).update(
-        lease_until=renewed
-    )
-    return renewed
-
-
 def _send_round(reservation_ids: list[int]) -> list[int]:
     """Send each reservation's next operation; returns those that may go on."""
-    due = _due_operations(reservation_ids)
-    due = _prepare(due)
+    due, settled = _prepare(_due_operations(reservation_ids))
     if not due:
-        return []
+        return settled
 
     outcomes = _call_all(due)
     _record_attempts(outcomes)
     succeeded = [outcome for outcome in outcomes if outcome.error is None]
     _apply_successes(succeeded)
-    go_on = [outcome.operation.reservation_id for outcome in succeeded]
+    go_on = settled + [outcome.operation.reservation_id for outcome in succeeded]
     for outcome in outcomes:
         if outcome.error is not None and _apply_failure(outcome):
             go_on.append(outcome.operation.reservation_id)
@@ -143,23 +177,43 @@ def _settings_of(operation: ReservationOperation) -> CargoMasterSettings | None:
 # Bodies -------------------------------------------------------------------------
 
 
-def _prepare(operations: list[ReservationOperation]) -> list[ReservationOperation]:
-    """Freeze bodies at the first attempt; drop operations that are moot."""
-    fresh = [operation for operation in operations if operation.body is None]
-    moot = [operation for operation in fresh if _is_moot(operation)]
-    for operation in moot:
-        _finish_without_call(operation)
+def _prepare(
+    operations: list[ReservationOperation],
+) -> tuple[list[ReservationOperation], list[int]]:
+    """Freeze bodies at the first attempt; settle the operations that are moot.
 
-    to_build = [operation for operation in fresh if operation not in moot]
-    lines = _lines_of(
-        operation.reservation.purchase_order_id
-        for operation in to_build
-        if operation.kind != OperationKind.CANCEL
+    Returns the operations to send, and the reservations whose moot operation was
+    settled without a call (their next one may go at once). The reservation rows
+    are locked while the PO is read, so an edit committed meanwhile either is in
+    the body or, arriving after it, queues an amend of its own.
+    """
+    fresh = [operation for operation in operations if operation.body is None]
+    if not fresh:
+        return operations, []
+
+    with transaction.atomic():
+        list(
+            Reservation.objects.select_for_update()
+            .filter(pk__in=[operation.reservation_id for operation in fresh])
+            .values_list("pk")
+        )
+        moot = [operation for operation in fresh if _is_moot(operation)]
+        for operation in moot:
+            _settle_without_call(operation)
+        to_build = [operation for operation in fresh if operation not in moot]
+        lines = _lines_of(
+            operation.reservation.purchase_order_id
+            for operation in to_build
+            if operation.kind != OperationKind.CANCEL
+        )
+        for operation in to_build:
+            operation.body = _body_for(operation, lines)
+        ReservationOperation.objects.bulk_update(to_build, ["body"])
+
+    return (
+        [operation for operation in operations if operation not in moot],
+        [operation.reservation_id for operation in moot],
     )
-    for operation in to_build:
-        operation.body = _body_for(operation, lines)
-    ReservationOperation.objects.bulk_update(to_build, ["body"])
-    return [operation for operation in operations if operation not in moot]
 
 
 def _lines_of(purchase_order_ids: Iterable[int]) -> dict[int, list[PurchaseOrderLine]]:
@@ -180,6 +234,7 @@ def _body_for(
         return {
             "reason": operation.reason or "Cancelled by the importer.",
             "reference": str(purchase_order.number),
+            "vendor_code": reservation.vendor_code,
         }
     return reservation_body(
         purchase_order,
@@ -208,17 +263,19 @@ def _create_may_exist(reservation: Reservation) -> bool:
     )
 
 
-def _finish_without_call(operation: ReservationOperation) -> None:
-    with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().get(
-            pk=operation.reservation_id
-        )
-        operation.state = OperationState.SUPERSEDED
-        operation.finished_at = timezone.now()
-        operation.save(update_fields=["state", "finished_at"])
-        if operation.kind == OperationKind.CANCEL:
-            reservation.status = ReservationStatus.CANCELLED
-            reservation.save(update_fields=["status", "updated_at"])
+def _settle_without_call(operation: ReservationOperation) -> None:
+    """Close an operation Cargo Master need not hear of; the caller holds the lock."""
+    operation.state = OperationState.SUPERSEDED
+    operation.finished_at = timezone.now()
+    operation.save(update_fields=["state", "finished_at"])
+    reservation = operation.reservation
+    if operation.kind == OperationKind.CANCEL:
+        status = ReservationStatus.CANCELLED
+    else:
+        status = statuses_from_operations([reservation])[reservation.pk]
+    Reservation.objects.filter(pk=reservation.pk).update(
+        status=status, updated_at=timezone.now()
+    )
 
 
 # Calls --------------------------------------------------------------------------
@@ -236,17 +293,24 @@ def _call_in_thread(operation: ReservationOperation) -> Outcome:
     try:
         return _call(operation)
     finally:
-        close_old_connections()
+        connection.close()  # the pool's threads end with the round
 
 
 def _call(operation: ReservationOperation) -> Outcome:
     outcome = Outcome(operation=operation)
-    client = client_for(_settings_of(operation), audit=outcome.records.append)
     started = time.monotonic()
     try:
+        client = client_for(_settings_of(operation), audit=outcome.records.append)
         outcome.number = _send(client, operation)
     except CargoMasterError as error:
         outcome.error = error
+    except ValueError as error:
+        # A body the client cannot turn into a request: no retry will mend it.
+        outcome.error = CargoMasterError(
+            f"The request could not be built: {error}",
+            code="bad_request_body",
+            transient=False,
+        )
     outcome.duration_ms = round((time.monotonic() - started) * 1000)
     _log(outcome)
     return outcome
@@ -264,14 +328,32 @@ def _send(client, operation: ReservationOperation) -> str:
             idempotency_key=key,
         ).number
 
-    # A cancel after an unanswered create asks Cargo Master whether it exists.
-    number = reservation.number
-    if not number:
-        found = client.find_reservation(body["reference"])
-        number = found.number if found else ""
+    number = reservation.number or _unanswered_create(client, operation)
     if number:
         client.cancel_reservation(number, reason=body["reason"], idempotency_key=key)
     return number
+
+
+def _unanswered_create(client, operation: ReservationOperation) -> str:
+    """The number of a reservation whose create got no answer, if Cargo Master has it.
+
+    The PO number alone is not enough: after a vendor change the PO's new
+    reservation has the same reference. So the match is on the vendor code too,
+    and never a number another of our reservations already owns.
+    """
+    reservation, body = operation.reservation, operation.body
+    candidates = [
+        found.number
+        for found in client.find_reservations(body["reference"])
+        if not found.is_cancelled and found.vendor_code == body["vendor_code"]
+    ]
+    owned = set(
+        Reservation.objects.filter(number__in=candidates)
+        .exclude(pk=reservation.pk)
+        .values_list("number", flat=True)
+    )
+    unowned = [number for number in candidates if number not in owned]
+    return unowned[0] if unowned else ""
 
 
 def _log(outcome: Outcome) -> None:
@@ -363,10 +445,8 @@ def _apply_successes(outcomes: list[Outcome]) -> None:
 def _apply_failure(outcome: Outcome) -> bool:
     """Retry later, fail, or hold; True if the reservation's next operation may go."""
     operation, error = outcome.operation, outcome.error
-    cargo_master = _settings_of(operation)
-    if error.rejected_credentials:
-        _pause(cargo_master, error)
-        _hold(operation.reservation, cargo_master)
+    if error.rejected_credentials or error.code == PASSWORD_UNREADABLE:
+        _pause_or_try_anew(operation, error)
         return False
 
     operation.attempts += 1
@@ -442,10 +522,22 @@ def _tell_operations(reservation: Reservation, reason: str) -> None:
         )
 
 
-def _pause(cargo_master: CargoMasterSettings, error: CargoMasterError) -> None:
-    paused = CargoMasterSettings.objects.filter(
-        pk=cargo_master.pk, credentials_rejected_at__isnull=True
-    ).update(
+def _pause_or_try_anew(
+    operation: ReservationOperation, error: CargoMasterError
+) -> None:
+    """Pause the company's queue, unless the settings changed since the call.
+
+    An answer to the old credentials must not pause a queue an administrator has
+    just mended: the operation then goes again, with no attempt spent.
+    """
+    cargo_master = _settings_of(operation)
+    current = CargoMasterSettings.objects.filter(
+        pk=cargo_master.pk, updated_at=cargo_master.updated_at
+    )
+    if not current.exists():
+        _schedule(operation.reservation_id, at=timezone.now())
+        return
+    paused = current.filter(credentials_rejected_at__isnull=True).update(
         credentials_rejected_at=timezone.now(),
         credentials_rejected_reason=error.message[:300],
     )
@@ -455,6 +547,7 @@ def _pause(cargo_master: CargoMasterSettings, error: CargoMasterError) -> None:
             cargo_master.company_id,
             error.code,
         )
+    _hold(operation.reservation, cargo_master)
 
 
 def _hold(reservation: Reservation, cargo_master: CargoMasterSettings | None) -> None:

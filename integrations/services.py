@@ -146,8 +146,11 @@ def _queue_after_commit(reservation_ids: list[int]) -> None:
         for start in range(0, len(reservation_ids), size)
     ]
     if batches:
+        # Robust: the change is committed whatever the broker says, and if it
+        # cannot take the message now, the sweep queues the work later.
         transaction.on_commit(
-            lambda: [reservations_process.delay(batch) for batch in batches]
+            lambda: [reservations_process.delay(batch) for batch in batches],
+            robust=True,
         )
 
 
@@ -193,13 +196,16 @@ def _active_reservation(purchase_order: PurchaseOrder) -> Reservation | None:
 
 
 def _queue_amend(reservation: Reservation) -> None:
-    # An operation not yet attempted reads the PO when it runs, so it will carry
-    # this change too: quick successive edits send only the latest state.
-    if reservation.operations.filter(
-        state=OperationState.PENDING,
-        kind__in=(OperationKind.CREATE, OperationKind.AMEND),
-        body__isnull=True,
+    pending = reservation.operations.filter(state=OperationState.PENDING)
+    # An operation not yet attempted builds its body from the PO when it is sent
+    # (under this reservation's lock), so it carries this change too: quick
+    # successive edits send only the latest state.
+    if pending.filter(
+        kind__in=(OperationKind.CREATE, OperationKind.AMEND), body__isnull=True
     ).exists():
+        return
+    # Nothing at Cargo Master to amend: a retry builds its create from the PO.
+    if not reservation.number and not pending.filter(kind=OperationKind.CREATE):
         return
     _add_operation(reservation, OperationKind.AMEND)
     if reservation.status in (ReservationStatus.RESERVED, ReservationStatus.FAILED):
@@ -441,6 +447,7 @@ def reservations_sweep() -> int:
         .exclude(
             reservation__company__cargo_master_settings__credentials_rejected_at__isnull=False
         )
+        .order_by("reservation_id")
         .values_list("reservation_id", flat=True)
         .distinct()[:5000]
     )

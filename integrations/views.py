@@ -8,6 +8,7 @@ from companies.roles import Capability
 from companies.windows import close_window, render_window
 
 from .connection import connection_test
+from .crypto import UnreadableSecret
 from .forms import CargoMasterSettingsForm
 from .models import CargoMasterSettings
 from .selectors import cargo_master_settings_for
@@ -40,10 +41,15 @@ def cargo_master_settings(request: HttpRequest) -> HttpResponse:
 
 def _try_to_resume(request: HttpRequest, saved: CargoMasterSettings) -> None:
     """A paused queue resumes as soon as the saved details sign in."""
+    try:
+        password = saved.get_password()
+    except UnreadableSecret as error:
+        messages.warning(request, f"Reservations stay paused: {error}")
+        return
     verdict = connection_test(
         company=request.company,
         username=saved.username,
-        password=saved.get_password(),
+        password=password,
         importer_code=saved.importer_code,
         base_url=saved.base_url,
     )

@@ -188,8 +188,13 @@ class CargoMasterClient:
         idempotency_key: str,
         ship_date: date | None = None,
         lines: Iterable[ReservationLine] | None = None,
+        totals: ReservationTotals | None = None,
     ) -> Reservation:
-        """Change the ship date and/or the lines (totals are recomputed)."""
+        """Change the ship date and/or the lines.
+
+        ``totals`` defaults to the sum of the lines by the standard FBE table; a
+        company with box types of its own passes the totals it computed.
+        """
         if ship_date is None and lines is None:
             raise ValueError("amend_reservation needs ship_date or lines")
         body: dict[str, Any] = {}
@@ -198,7 +203,7 @@ class CargoMasterClient:
         if lines is not None:
             lines = tuple(lines)
             body["lines"] = [line.to_json() for line in lines]
-            body["totals"] = ReservationTotals.of(lines).to_json()
+            body["totals"] = (totals or ReservationTotals.of(lines)).to_json()
         call = _Call(
             "amend",
             "PATCH",
@@ -256,6 +261,7 @@ class CargoMasterClient:
                     idempotency_key=idempotency_key,
                     ship_date=_optional_date(body.get("ship_date")),
                     lines=_optional_lines(body.get("lines")),
+                    totals=_optional_totals(body.get("totals")),
                 )
             if kind == "cancel":
                 return self.cancel_reservation(
@@ -634,6 +640,10 @@ def _parse_labels(data: Any) -> list[BoxLabel]:
 
 def _optional_date(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(value)
+
+
+def _optional_totals(value: Any) -> ReservationTotals | None:
+    return None if value is None else ReservationTotals.from_json(value)
 
 
 def _optional_lines(value: Any) -> tuple[ReservationLine, ...] | None:
