@@ -50,9 +50,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 UNKNOWN_CODE = "ZZZ00001"
 # The pages' breadcrumb separator (&rsaquo;).
 CRUMB = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
-# Slow enough that the PO page first shows the reservation in flight, so the
-# panel has to poll to see it reserved.
-SANDBOX_LATENCY_MS = 1200
+# Slow enough that the PO page first shows the reservation in flight, even on a
+# busy machine, so the panel has to poll to see it reserved.
+SANDBOX_LATENCY_MS = 4000
 
 
 @pytest.fixture
