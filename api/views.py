@@ -248,7 +248,9 @@ class PurchaseOrderViewSet(
         if "lines" in data:
             lines = line_inputs(data["lines"])
         else:
-            lines = [_line_as_input(line) for line in purchase_order.lines.all()]
+            lines = [
+                po_services.LineInput.of(line) for line in purchase_order.lines.all()
+            ]
         try:
             po_services.purchase_order_update(
                 purchase_order=purchase_order,
@@ -383,19 +385,6 @@ class PurchaseOrderViewSet(
     ) -> Response:
         fresh = self.get_queryset().get(pk=purchase_order.pk)
         return Response(self.get_serializer(fresh).data, status=code)
-
-
-def _line_as_input(line: PurchaseOrderLine) -> po_services.LineInput:
-    return po_services.LineInput(
-        product=line.product,
-        box_type=line.box_type,
-        boxes=line.boxes,
-        unit_type=line.unit_type,
-        bunches_per_box=line.bunches_per_box,
-        stems_per_bunch=line.stems_per_bunch,
-        unit_cost=line.unit_cost,
-        mark_code=line.mark_code,
-    )
 
 
 # Reservations ----------------------------------------------------------------

@@ -40,6 +40,20 @@ class LineInput:
     unit_cost: Decimal
     mark_code: str = ""
 
+    @classmethod
+    def of(cls, line: PurchaseOrderLine) -> "LineInput":
+        """A stored line as input, to keep it through an update."""
+        return cls(
+            product=line.product,
+            box_type=line.box_type,
+            boxes=line.boxes,
+            unit_type=line.unit_type,
+            bunches_per_box=line.bunches_per_box,
+            stems_per_bunch=line.stems_per_bunch,
+            unit_cost=line.unit_cost,
+            mark_code=line.mark_code,
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class PurchaseOrderInput:
