@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint format migrations-check deploy-check bench clean
+.PHONY: run test install system-packages lint format migrations-check deploy-check bench clean
+
+# Debian packages the tests use: poppler (PDF pages to images) and zbar (barcode
+# decoding) for label tests, Chromium for browser tests.
+SYSTEM_PACKAGES := pdftoppm:poppler-utils zbarimg:zbar-tools chromium:chromium
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +23,21 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) -m komet.launcher
 
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing"; \
+	    apt-get update -qq && apt-get install -y -qq$$missing >/dev/null; \
+	  else \
+	    echo "The tests need these Debian packages:$$missing (sudo apt-get install$$missing)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # Tests keep their SQLite files and file broker under var/test, apart from make run's.
-test: install
+test: install system-packages
 	KOMET_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest
 
 lint: install
