@@ -8,7 +8,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from integrations.models import Reservation
-from purchase_orders.forms import WHOLE_BOXES, WHOLE_COUNT
+from purchase_orders.forms import (
+    MAX_BOXES,
+    MAX_NOTES,
+    MAX_PER_BOX,
+    NOTES_TOO_LONG,
+    TOO_MANY_BOXES,
+    TOO_MANY_BUNCHES,
+    TOO_MANY_STEMS,
+    WHOLE_BOXES,
+    WHOLE_COUNT,
+)
 from purchase_orders.models import (
     BoxType,
     Product,
@@ -20,6 +30,7 @@ from purchase_orders.selectors import purchase_order_totals
 from purchase_orders.services import LineInput
 from purchase_orders.validators import (
     validate_ship_date_not_past,
+    validate_ship_date_within_a_year,
     validate_unit_cost,
 )
 from vendors.forms import (
@@ -39,11 +50,9 @@ from vendors.validators import (
 
 from .fields import CompanyRecordField, NormalizedCodeField
 
-# Bounds no real PO line comes near. They keep a line's cost (stems x unit cost,
-# below 10^18) inside the money columns and Decimal's precision, so an absurd
-# number is a clear 400 instead of a database overflow.
-MAX_BOXES = 10_000
-MAX_PER_BOX = 1_000
+# Bounds no real PO line comes near, the web form's (MAX_BOXES, MAX_PER_BOX). They
+# keep a line's cost (stems x unit cost, below 10^18) inside the money columns and
+# Decimal's precision, so an absurd number is a clear 400, not a database overflow.
 MAX_UNIT_COST = Decimal("99999999.9999")
 MAX_LINES = 500
 
@@ -231,7 +240,7 @@ class LineWriteSerializer(serializers.Serializer):
         error_messages={
             "invalid": WHOLE_BOXES,
             "min_value": WHOLE_BOXES,
-            "max_value": f"A line holds at most {MAX_BOXES:,} boxes.",
+            "max_value": TOO_MANY_BOXES,
         },
     )
     unit_type = serializers.ChoiceField(choices=UnitType.choices)
@@ -241,7 +250,7 @@ class LineWriteSerializer(serializers.Serializer):
         error_messages={
             "invalid": WHOLE_COUNT,
             "min_value": WHOLE_COUNT,
-            "max_value": f"Enter at most {MAX_PER_BOX:,} bunches per box.",
+            "max_value": TOO_MANY_BUNCHES,
         },
     )
     stems_per_bunch = serializers.IntegerField(
@@ -250,7 +259,7 @@ class LineWriteSerializer(serializers.Serializer):
         error_messages={
             "invalid": WHOLE_COUNT,
             "min_value": WHOLE_COUNT,
-            "max_value": f"Enter at most {MAX_PER_BOX:,} stems per bunch.",
+            "max_value": TOO_MANY_STEMS,
         },
     )
     unit_cost = serializers.DecimalField(
@@ -284,7 +293,13 @@ class PurchaseOrderWriteSerializer(serializers.Serializer):
         Vendor, limit=_selectable_vendors, help_text="An active vendor's id."
     )
     ship_date = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        max_length=MAX_NOTES,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"max_length": NOTES_TOO_LONG},
+    )
     reference = serializers.CharField(
         max_length=40,
         required=False,
@@ -303,6 +318,7 @@ class PurchaseOrderWriteSerializer(serializers.Serializer):
         purchase_order = self.context.get("purchase_order")
         if purchase_order is None or ship_date != purchase_order.ship_date:
             validate_ship_date_not_past(ship_date)
+            validate_ship_date_within_a_year(ship_date)
         return ship_date
 
     def validate_reference(self, reference: str) -> str:

@@ -32,7 +32,6 @@ from purchase_orders.models import (
     Product,
     PurchaseOrder,
     PurchaseOrderLine,
-    Status,
 )
 from vendors.forms import company_has_cargo_master
 from vendors.models import Vendor
@@ -275,12 +274,12 @@ class PurchaseOrderViewSet(
     def send(self, request: Request, pk: str) -> Response:
         """Send a draft PO to its vendor (e-mail), as the Send PO button does."""
         purchase_order = self.get_object()
-        if purchase_order.status != Status.DRAFT:
+        if not self._send([purchase_order.pk]).sent:
+            purchase_order.refresh_from_db()
             raise Conflict(
                 f"PO {purchase_order.number} is "
                 f"{purchase_order.get_status_display()}: only draft POs are sent."
             )
-        self._send([purchase_order.pk])
         return self._answer(purchase_order)
 
     @extend_schema(
@@ -298,16 +297,14 @@ class PurchaseOrderViewSet(
         serializer = PurchaseOrderIdsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = sorted(set(serializer.validated_data["ids"]))
-        drafts = set(
-            self.get_queryset()
-            .filter(pk__in=ids, status=Status.DRAFT)
-            .values_list("pk", flat=True)
-        )
         if self.get_queryset().filter(pk__in=ids).count() != len(ids):
             raise NotFound("No such purchase order.")
 
-        self._send(ids)
-        result = {"sent": sorted(drafts), "skipped": sorted(set(ids) - drafts)}
+        sent = self._send(ids)
+        result = {
+            "sent": sorted(po.pk for po in sent.sent),
+            "skipped": sorted(po.pk for po in sent.left),
+        }
         return Response(SendResultSerializer(result).data)
 
     @extend_schema(
@@ -372,9 +369,9 @@ class PurchaseOrderViewSet(
         serializer.is_valid(raise_exception=True)
         return serializer
 
-    def _send(self, ids: list[int]) -> None:
+    def _send(self, ids: list[int]) -> po_services.SendResult:
         try:
-            po_services.purchase_orders_send(
+            return po_services.purchase_orders_send(
                 company=self.caller.company, ids=ids, user=self.caller.user
             )
         except po_services.PurchaseOrderError as error:

@@ -9,7 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from purchase_orders.validators import validate_ship_date_not_past
+from purchase_orders.validators import (
+    validate_ship_date_not_past,
+    validate_ship_date_within_a_year,
+)
 
 # Bounds that keep every count inside the database's integer columns.
 MAX_COUNT = 1_000_000
@@ -40,11 +43,17 @@ def code(value: str, *, max_length: int, required: bool = True) -> str:
     return text(value.upper(), max_length=max_length, required=required)
 
 
-def whole(value: str, *, message: str) -> int:
+def whole(
+    value: str, *, message: str, max_value: int = MAX_COUNT, too_large: str = ""
+) -> int:
+    """A whole number from 1 to max_value; `too_large` names the limit."""
     if not value:
         raise CellError(f"{message} This cell is empty.")
-    if not value.isdecimal() or not 1 <= int(value) <= MAX_COUNT:
+    if not value.isdecimal() or int(value) < 1:
         raise CellError(f"{message.removesuffix('.')} (found “{value}”).")
+    if int(value) > max_value:
+        limit = too_large or f"Enter at most {max_value:,}."
+        raise CellError(f"{limit.removesuffix('.')} (found “{value}”).")
     return int(value)
 
 
@@ -84,9 +93,11 @@ def iso_date(value: str) -> dt.date:
         ) from None
 
 
-def not_past(date: dt.date) -> dt.date:
+def ship_date_allowed(date: dt.date) -> dt.date:
+    """Not past and not more than a year ahead, as the PO form and the API check."""
     try:
         validate_ship_date_not_past(date)
+        validate_ship_date_within_a_year(date)
     except ValidationError as error:
         raise CellError(error.messages[0]) from None
     return date

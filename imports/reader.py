@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +36,47 @@ class FileRefused(Exception):
 
 
 @dataclass(frozen=True)
+class UnreadableCell:
+    """A workbook cell with no value to import: a formula's error (#DIV/0!), or a
+    formula whose value the file does not hold (saved by a program that does not
+    calculate, as openpyxl reads it with data_only=True: None)."""
+
+    text: str  # "#DIV/0!" or "=1/0"
+    is_error: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def message(self) -> str:
+        if self.is_error:
+            return (
+                f"This cell holds a formula that gives the error {self.text}. "
+                "Type the value in instead, and import the file again."
+            )
+        return (
+            f"This cell holds the formula {self.text}, saved without its value. "
+            "Paste values instead of formulas (copy the column, then Paste "
+            "Special > Values), and import the file again."
+        )
+
+
+@dataclass(frozen=True)
 class Row:
     number: int  # as the spreadsheet shows it: the header is row 1
     raw: tuple[Any, ...]  # the cells as read, for writing the file back
     values: dict[str, str]  # column name (normalized) -> the cell's text, stripped
     extra_values: int = 0  # non-empty cells to the right of the last named column
+    # column -> why its workbook cell has no value to import (UnreadableCell)
+    problems: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_blank(self) -> bool:
-        return not any(self.values.values()) and not self.extra_values
+        return (
+            not any(self.values.values())
+            and not self.extra_values
+            and not self.problems
+        )
 
 
 def column_name(header: Any) -> str:
@@ -86,6 +118,7 @@ class Table:
         self.path, self.name = path, name
         self.format = file_format(path, name)
         self.delimiter = self._sniff_delimiter() if self.format == CSV else ","
+        self.columns: list[str] = []  # known once the header is read
         records = self._records()
         try:
             header = next(records, None)
@@ -127,7 +160,20 @@ class Table:
                     if column
                 }
                 extra = sum(1 for cell in cells[width:] if cell_text(cell))
-                yield Row(number=number, raw=cells, values=values, extra_values=extra)
+                problems = {
+                    column: cells[index].message
+                    for index, column in enumerate(self.columns)
+                    if column
+                    and index < len(cells)
+                    and isinstance(cells[index], UnreadableCell)
+                }
+                yield Row(
+                    number=number,
+                    raw=cells,
+                    values=values,
+                    extra_values=extra,
+                    problems=problems,
+                )
         finally:
             records.close()
 
@@ -151,24 +197,76 @@ class Table:
             try:
                 for record in reader:
                     lines.records += 1
+                    self._check_quotes(record, lines.records)
                     yield record
             except csv.Error as error:
+                raise FileRefused(self._csv_error(error, lines.records + 1)) from None
+
+    def _check_quotes(self, record: list[str], number: int) -> None:
+        # No column of any import holds a line break, so a cell with one is a
+        # quote that was opened and not closed: it swallowed the rows below it,
+        # and every row number after it would be wrong. Refuse the file.
+        for index, cell in enumerate(record):
+            if "\n" in cell or "\r" in cell:
+                swallowed = len(cell.splitlines()) - 1 or 1
                 raise FileRefused(
-                    f"Row {lines.records + 1} cannot be read as CSV ({error})."
-                ) from None
+                    f'Row {number}: the quote (") that opens the '
+                    f"{self._column_label(index)} cell is not closed, so the cell "
+                    f"runs on over the next {swallowed} line(s) of the file. Close "
+                    "the quote or remove it (a cell cannot hold a line break), "
+                    "and import the file again. Nothing was imported."
+                )
+
+    def _csv_error(self, error: csv.Error, number: int) -> str:
+        if "field larger than field limit" in str(error):
+            return (
+                f"Row {number} has a cell longer than {csv.field_size_limit():,} "
+                'characters: most likely a quote (") that opens a cell is not '
+                "closed. Close the quote or remove it, and import the file again. "
+                "Nothing was imported."
+            )
+        return f"Row {number} cannot be read as CSV ({error}). Nothing was imported."
+
+    def _column_label(self, index: int) -> str:
+        if index < len(self.columns) and self.columns[index]:
+            return self.columns[index]
+        return f"column {index + 1}"
 
     def _xlsx_records(self) -> Iterator[tuple[Any, ...]]:
+        # Read twice side by side: for values (Excel's cached results) and for
+        # formulas, so a formula saved without its value is named, not "empty".
+        values, formulas = self._open_workbook(True), self._open_workbook(False)
         try:
-            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            rows = zip(
+                values.worksheets[0].iter_rows(),
+                formulas.worksheets[0].iter_rows(),
+                strict=False,
+            )
+            for value_row, formula_row in rows:
+                yield tuple(map(_xlsx_value, value_row, formula_row))
+        finally:
+            values.close()
+            formulas.close()
+
+    def _open_workbook(self, data_only: bool):
+        try:
+            return openpyxl.load_workbook(
+                self.path, read_only=True, data_only=data_only
+            )
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
             raise FileRefused(
                 f"{self.name} cannot be opened as an Excel workbook ({error})."
             ) from None
-        try:
-            sheet = workbook.worksheets[0]
-            yield from sheet.iter_rows(values_only=True)
-        finally:
-            workbook.close()
+
+
+def _xlsx_value(cell, formula_cell) -> Any:
+    if cell.data_type == "e":
+        return UnreadableCell(str(cell.value), is_error=True)
+    if cell.value is None and formula_cell.data_type == "f":
+        # An array formula's value is an object holding the formula's text.
+        formula = getattr(formula_cell.value, "text", formula_cell.value)
+        return UnreadableCell(str(formula), is_error=False)
+    return cell.value
 
 
 class _Utf8Lines:

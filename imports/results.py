@@ -3,9 +3,17 @@
 A CSV upload comes back as CSV (same separator, UTF-8 with a byte-order mark so
 Excel shows accents right); a workbook comes back as a workbook. Both are
 streamed from the stored file, so a long file never sits in memory whole.
+
+Spreadsheet programs run a cell that starts with =, +, -, @, a tab or a carriage
+return as a formula (`=cmd|' /C calc'!A0`), so every such text cell goes back
+with a ' in front: shown as text, never run. A plain number (-1, -0.45, +3, or
+-0,45 with a decimal comma) stays as it is, in any column: it cannot run anything,
+and a quote would spoil a negative number the user meant. Workbook cells that are
+numbers or dates go back as numbers and dates.
 """
 
 import csv
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,9 +23,11 @@ from typing import IO, Any
 from openpyxl import Workbook
 
 from .models import ImportJob, Kind, Outcome
-from .reader import XLSX, Table, cell_text
+from .reader import XLSX, Table, UnreadableCell, cell_text
 
 RESULT_COLUMN = "result"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 KEY_COLUMNS = {
     Kind.VENDORS: "code",
     Kind.BOX_TYPES: "code",
@@ -91,15 +101,29 @@ def csv_chunks(table: Table, rows: Iterator[list[Any]]) -> Iterator[str]:
 
 
 def _csv_cell(cell: Any) -> str:
-    # Text from a CSV goes back exactly as it came; workbook values as text.
-    return cell if isinstance(cell, str) else cell_text(cell)
+    # Text from a CSV goes back as it came (but defused); workbook values as text.
+    return neutralised(cell if isinstance(cell, str) else cell_text(cell))
+
+
+def _xlsx_cell(cell: Any) -> Any:
+    if isinstance(cell, UnreadableCell):
+        cell = cell.text
+    # openpyxl writes a text starting with = as a formula; with ' it is text.
+    return neutralised(cell) if isinstance(cell, str) else cell
+
+
+def neutralised(text: str) -> str:
+    """The text with a ' in front if a spreadsheet would run it as a formula."""
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def xlsx_file(rows: Iterator[list[Any]]) -> IO[bytes]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Results")
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(cell) for cell in row])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     workbook.save(out)
     out.seek(0)

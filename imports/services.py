@@ -187,13 +187,13 @@ def import_job_send(*, job_id: int) -> ImportJob:
     try:
         for batch in batched(ids, SEND_BATCH_SIZE, strict=False):
             try:
-                purchase_orders_send(
+                result = purchase_orders_send(
                     company=job.company, ids=list(batch), user=job.send_requested_by
                 )
             except PurchaseOrderError as error:
                 problems.append(str(error))
             else:
-                sent += len(batch)
+                sent += len(result.sent)
             _set(job, send_done=job.send_done + len(batch))
     except Exception:
         # As for imports: the page must stop waiting; the log has the traceback.

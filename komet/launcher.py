@@ -1,7 +1,8 @@
 """`make run`: the web app, a Celery worker, Celery beat and the Cargo Master sandbox.
 
-Each runs as its own process, as in production; Ctrl-C stops them all, and if
-one of them dies the others are stopped too, so nothing keeps running half-way.
+Each runs as its own process, as in production, and Ctrl-C stops them all. A
+process that dies is started again, as a service manager would; one that keeps
+dying (five times within a minute) stops everything, with its exit code.
 """
 
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 from sandbox import seed
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+RESTART_LIMIT, RESTART_WINDOW = 5, 60.0
 PYTHON = sys.executable
 HOST = os.environ.get("KOMET_HOST", "127.0.0.1")
 PORT = os.environ.get("KOMET_PORT", "8000")
@@ -56,29 +58,41 @@ def main() -> int:
         "CARGO_MASTER_SANDBOX_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
         "PYTHONUNBUFFERED": "1",
     }
-    (BASE_DIR / "var" / "broker").mkdir(parents=True, exist_ok=True)
-    children = {
-        name: subprocess.Popen(command, cwd=BASE_DIR, env=env)
-        for name, command in PROCESSES.items()
-    }
+    children = {name: _start(name, env) for name in PROCESSES}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     time.sleep(2)
     print(BANNER, flush=True)
     try:
-        return _watch(children)
+        return _watch(children, env)
     except (KeyboardInterrupt, SystemExit):
         return 0
     finally:
         _stop(children)
 
 
-def _watch(children: dict[str, subprocess.Popen]) -> int:
+def _watch(children: dict[str, subprocess.Popen], env: dict[str, str]) -> int:
+    deaths: dict[str, list[float]] = {name: [] for name in children}
     while True:
-        for name, child in children.items():
-            if child.poll() is not None:
-                print(f"{name} stopped with exit code {child.returncode}", flush=True)
-                return 1
         time.sleep(0.5)
+        for name, child in list(children.items()):
+            if child.poll() is None:
+                continue
+            now = time.monotonic()
+            deaths[name] = [t for t in deaths[name] if now - t < RESTART_WINDOW]
+            deaths[name].append(now)
+            if len(deaths[name]) >= RESTART_LIMIT:
+                print(f"{name} keeps stopping (exit code {child.returncode})")
+                return 1
+            print(
+                f"{name} stopped with exit code {child.returncode}; starting it again"
+            )
+            if name == "sandbox":
+                print("  (the sandbox keeps reservations in memory: it starts empty)")
+            children[name] = _start(name, env)
+
+
+def _start(name: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(PROCESSES[name], cwd=BASE_DIR, env=env)
 
 
 def _stop(children: dict[str, subprocess.Popen]) -> None:

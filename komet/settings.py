@@ -176,6 +176,7 @@ CARGO_MASTER_READ_TIMEOUT = float(env("CARGO_MASTER_READ_TIMEOUT", "10"))
 REDIS_URL = env("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "komet.broker:Transport"  # see komet/broker.py
     (VAR_DIR / "broker").mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
@@ -259,6 +260,9 @@ LOGGING = {
         # urllib3 logs request lines at DEBUG; keep it quiet so no URL with a token in
         # a query string could ever reach a log.
         "urllib3": {"level": "WARNING"},
+        # 403s and 404s are answered with a page and seen in the access log; only
+        # server errors deserve a traceback here.
+        "django.request": {"level": "ERROR"},
     },
 }
 

@@ -9,10 +9,25 @@ from vendors.models import Vendor
 
 from .models import BoxType, Product, PurchaseOrder, Status, UnitType
 from .services import LineInput
-from .validators import validate_ship_date_not_past, validate_unit_cost
+from .validators import (
+    validate_ship_date_not_past,
+    validate_ship_date_within_a_year,
+    validate_unit_cost,
+)
 
+# The limits and messages the web form, the API and the imports share. The upper
+# limits keep values inside the database's integer columns and a line's cost
+# inside the money columns; no farm packs anywhere near them.
+MAX_BOXES = 9_999
+MAX_PER_BOX = 1_000
+MAX_NOTES = 2_000
 WHOLE_BOXES = "Enter the number of boxes as a whole number above zero."
 WHOLE_COUNT = "Enter a whole number above zero."
+TOO_MANY_BOXES = f"A line holds at most {MAX_BOXES:,} boxes."
+TOO_MANY_BUNCHES = f"Enter at most {MAX_PER_BOX:,} bunches per box."
+TOO_MANY_STEMS = f"Enter at most {MAX_PER_BOX:,} stems per bunch."
+NOTES_TOO_LONG = f"Keep the notes to {MAX_NOTES:,} characters or fewer."
+ISO_DATE_MESSAGE = "Enter the date as YYYY-MM-DD."
 
 
 class PurchaseOrderForm(forms.Form):
@@ -20,8 +35,19 @@ class PurchaseOrderForm(forms.Form):
     the date it has, so a sent PO whose date has passed can still be corrected."""
 
     vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
-    ship_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # Only ISO: Django's default formats also take 2/4/2027, which is February 4
+    # to some buyers and April 2 to others. The date input always sends ISO.
+    ship_date = forms.DateField(
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": ISO_DATE_MESSAGE},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        max_length=MAX_NOTES,
+        error_messages={"max_length": NOTES_TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(
         self, *args, company: Company, purchase_order: PurchaseOrder | None, **kwargs
@@ -42,6 +68,7 @@ class PurchaseOrderForm(forms.Form):
         )
         if not unchanged:
             validate_ship_date_not_past(ship_date)
+            validate_ship_date_within_a_year(ship_date)
         return ship_date
 
 
@@ -49,24 +76,34 @@ class LineForm(forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.none())
     mark_code = forms.CharField(max_length=20, required=False)
     box_type = forms.ModelChoiceField(queryset=BoxType.objects.none())
-    # The upper limits keep values inside the database's integer columns; no farm
-    # packs anywhere near them.
     boxes = forms.IntegerField(
         min_value=1,
-        max_value=9999,
-        error_messages={"invalid": WHOLE_BOXES, "min_value": WHOLE_BOXES},
+        max_value=MAX_BOXES,
+        error_messages={
+            "invalid": WHOLE_BOXES,
+            "min_value": WHOLE_BOXES,
+            "max_value": TOO_MANY_BOXES,
+        },
         widget=forms.NumberInput(attrs={"min": 1, "step": 1}),
     )
     unit_type = forms.ChoiceField(choices=UnitType.choices, initial=UnitType.STEM)
     bunches_per_box = forms.IntegerField(
         min_value=1,
-        max_value=1000,
-        error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT},
+        max_value=MAX_PER_BOX,
+        error_messages={
+            "invalid": WHOLE_COUNT,
+            "min_value": WHOLE_COUNT,
+            "max_value": TOO_MANY_BUNCHES,
+        },
     )
     stems_per_bunch = forms.IntegerField(
         min_value=1,
-        max_value=1000,
-        error_messages={"invalid": WHOLE_COUNT, "min_value": WHOLE_COUNT},
+        max_value=MAX_PER_BOX,
+        error_messages={
+            "invalid": WHOLE_COUNT,
+            "min_value": WHOLE_COUNT,
+            "max_value": TOO_MANY_STEMS,
+        },
     )
     unit_cost = forms.DecimalField(
         # The column holds 8 digits before the point and 4 after.

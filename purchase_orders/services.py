@@ -195,23 +195,30 @@ def purchase_order_update(
     return purchase_order
 
 
+@dataclass(frozen=True)
+class SendResult:
+    sent: list[PurchaseOrder]  # the drafts this call sent
+    left: list[PurchaseOrder]  # the others asked for: not drafts (any more)
+
+
 def purchase_order_send(
     *, purchase_order: PurchaseOrder, user: AbstractBaseUser | None = None
-) -> PurchaseOrder:
+) -> SendResult:
     """Mark a draft PO sent, e-mail it to the farm, and announce it."""
     return purchase_orders_send(
         company=purchase_order.company, ids=[purchase_order.pk], user=user
-    )[0]
+    )
 
 
 @transaction.atomic
 def purchase_orders_send(
     *, company: Company, ids: list[int], user: AbstractBaseUser | None = None
-) -> list[PurchaseOrder]:
+) -> SendResult:
     """Send several of one company's POs at once; already-sent ones are left as is.
 
-    Sending twice (a double click, a bulk action run again) changes nothing the
-    second time, because only drafts are sent.
+    Sending twice (a double click, a bulk action run again, two requests at once)
+    changes nothing the second time: the drafts are locked, and only drafts are
+    sent, so each PO is reported as sent by exactly one call.
     """
     from .tasks import purchase_orders_email
 
@@ -244,7 +251,11 @@ def purchase_orders_send(
         transaction.on_commit(lambda: purchase_orders_email.delay(sent_ids))
 
     logger.info("Sent %s POs of company %s", len(drafts), company.pk)
-    return list(PurchaseOrder.objects.filter(company=company, pk__in=ids))
+    sent_ids = {po.pk for po in drafts}
+    left = PurchaseOrder.objects.filter(company=company, pk__in=ids).exclude(
+        pk__in=sent_ids
+    )
+    return SendResult(sent=drafts, left=list(left))
 
 
 @transaction.atomic

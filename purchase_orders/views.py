@@ -15,7 +15,7 @@ from .forms import (
     PurchaseOrderForm,
     line_formset,
 )
-from .models import PurchaseOrder, Status
+from .models import PurchaseOrder
 
 PAGE_SIZE = 50
 
@@ -129,11 +129,6 @@ def purchase_orders_send(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select at least one PO to send.")
         return _back(request)
 
-    drafts = set(
-        PurchaseOrder.objects.filter(
-            company=request.company, pk__in=ids, status=Status.DRAFT
-        ).values_list("pk", flat=True)
-    )
     try:
         result = services.purchase_orders_send(
             company=request.company, ids=ids, user=request.user
@@ -142,7 +137,7 @@ def purchase_orders_send(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return _back(request)
 
-    _report_sent(request, result, drafts)
+    _report_sent(request, result)
     return _back(request)
 
 
@@ -158,11 +153,9 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     return ids
 
 
-def _report_sent(
-    request: HttpRequest, result: list[PurchaseOrder], drafts: set[int]
-) -> None:
-    sent = sorted(po.number for po in result if po.pk in drafts)
-    skipped = sorted(po.number for po in result if po.pk not in drafts)
+def _report_sent(request: HttpRequest, result: services.SendResult) -> None:
+    sent = sorted(po.number for po in result.sent)
+    skipped = sorted(po.number for po in result.left)
     if sent:
         numbers = ", ".join(f"PO {number}" for number in sent)
         messages.success(request, f"Sent {numbers} to the vendor.")

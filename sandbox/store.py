@@ -26,6 +26,20 @@ from sandbox.validation import (
     format_fbe,
 )
 
+
+def _run_prefix(seconds: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    prefix = ""
+    for _ in range(5):
+        seconds, digit = divmod(seconds, 36)
+        prefix = digits[digit] + prefix
+    return prefix
+
+
+# Numbers carry a prefix from the second the process started, so a restarted
+# sandbox (which forgets its store) never hands out a number an app already holds.
+RUN_PREFIX = _run_prefix(int(time.time()))
+
 MAX_BOXES = 5000
 CALL_KINDS = (
     "sign_in",
@@ -276,7 +290,7 @@ class Store:
             _check_box_limit(clean.totals)
             now = datetime.now(UTC)
             reservation = StoredReservation(
-                number=f"CM{self.next_number:08d}",
+                number=f"CM{RUN_PREFIX}{self.next_number:06d}",
                 importer_code=clean.importer_code,
                 vendor_code=clean.vendor_code,
                 reference=clean.reference,

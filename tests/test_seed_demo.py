@@ -1,5 +1,7 @@
 """`manage.py seed_demo` builds the demo and can run again without duplicating it."""
 
+import io
+
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
@@ -49,3 +51,13 @@ def test_seed_demo_keeps_a_cargo_master_code_set_in_the_demo(db):
         Vendor.objects.get(company__code="miami-blooms", code="FLOTA").cargo_master_code
         == "UIO07100"
     )
+
+
+def test_the_demo_administrator_sees_only_its_own_company_in_django_admin(db, client):
+    call_command("seed_demo", stdout=io.StringIO())
+    client.login(username="admin", password="komet-admin-2027")
+
+    companies = client.get("/admin/companies/company/").content.decode()
+
+    assert "Miami Blooms Import" in companies
+    assert "Other Importer" not in companies

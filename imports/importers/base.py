@@ -57,6 +57,9 @@ class Cells:
             )
 
     def get(self, column: str, parse: Callable[..., Any], **options: Any) -> Any:
+        if column in self.row.problems:
+            self.errors.append((column, self.row.problems[column]))
+            return None
         try:
             return parse(self.row.values.get(column, ""), **options)
         except CellError as error:

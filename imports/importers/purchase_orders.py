@@ -22,7 +22,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from purchase_orders.forms import WHOLE_BOXES, WHOLE_COUNT
+from purchase_orders.forms import (
+    MAX_BOXES,
+    MAX_PER_BOX,
+    TOO_MANY_BOXES,
+    TOO_MANY_BUNCHES,
+    TOO_MANY_STEMS,
+    WHOLE_BOXES,
+    WHOLE_COUNT,
+)
 from purchase_orders.models import BoxType, Product, PurchaseOrder, UnitType
 from purchase_orders.services import (
     LineInput,
@@ -181,15 +189,29 @@ class PurchaseOrderImporter(Importer):
                 "mark_code", cells.code, max_length=20, required=False
             ),
             "box_type": found.get("box_type", self.parse_box_type),
-            "boxes": found.get("boxes", cells.whole, message=WHOLE_BOXES),
+            "boxes": found.get(
+                "boxes",
+                cells.whole,
+                message=WHOLE_BOXES,
+                max_value=MAX_BOXES,
+                too_large=TOO_MANY_BOXES,
+            ),
             "unit_type": found.get(
                 "unit_type", cells.choice, choices=UnitType.values, label="unit type"
             ),
             "bunches_per_box": found.get(
-                "bunches_per_box", cells.whole, message=WHOLE_COUNT
+                "bunches_per_box",
+                cells.whole,
+                message=WHOLE_COUNT,
+                max_value=MAX_PER_BOX,
+                too_large=TOO_MANY_BUNCHES,
             ),
             "stems_per_bunch": found.get(
-                "stems_per_bunch", cells.whole, message=WHOLE_COUNT
+                "stems_per_bunch",
+                cells.whole,
+                message=WHOLE_COUNT,
+                max_value=MAX_PER_BOX,
+                too_large=TOO_MANY_STEMS,
             ),
             "unit_cost": found.get("unit_cost", parse_unit_cost),
         }
@@ -316,10 +338,11 @@ class PurchaseOrderImporter(Importer):
                 f"PO {existing.number} ({order.reference}) is "
                 f"{existing.get_status_display()} and can no longer be changed.",
             )
-        # Like the PO form: a new date must not be past; a PO may keep its own.
+        # Like the PO form: a new date must be from today to a year ahead; a PO
+        # may keep its own.
         if existing is None or existing.ship_date != order.ship_date:
             try:
-                cells.not_past(order.ship_date)
+                cells.ship_date_allowed(order.ship_date)
             except cells.CellError as error:
                 return "ship_date", error.message
         return None

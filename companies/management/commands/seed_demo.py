@@ -80,9 +80,10 @@ class Command(BaseCommand):
             username=username,
             defaults={
                 "email": f"{username}@miami-blooms.example.com",
-                # Administrators and operations work in the Django admin too.
+                # Administrators and operations work in the Django admin too,
+                # where they see their own company only: neither is a superuser.
                 "is_staff": role != Role.BUYER,
-                "is_superuser": role == Role.ADMINISTRATOR,
+                "is_superuser": False,
             },
         )
         user.set_password(password)
