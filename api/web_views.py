@@ -13,11 +13,14 @@ from . import services
 from .forms import ApiTokenForm
 from .models import ApiToken
 
+# The new key waits in the (server-side) session for the one page that shows it,
+# so a refresh of that page re-sends nothing and shows it no more.
+ISSUED_SESSION_KEY = "api_token_issued"
+
 
 @company_view(Capability.MANAGE_SETTINGS)
 def token_list(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
-    issued = None
     if request.method == "POST" and form.is_valid():
         issued = services.api_token_create(
             company=request.company,
@@ -25,9 +28,19 @@ def token_list(request: HttpRequest) -> HttpResponse:
             scopes=form.scopes(),
             created_by=request.user,
         )
-        # Rendered, not redirected: the key exists only in this response.
-        form = ApiTokenForm()
+        request.session[ISSUED_SESSION_KEY] = {
+            "company": request.company.pk,
+            "name": issued.token.name,
+            "key": issued.key,
+        }
+        return redirect("api_tokens:list")
 
+    # Shown only on the page of the company the token belongs to.
+    issued = request.session.get(ISSUED_SESSION_KEY)
+    if issued is not None and issued["company"] == request.company.pk:
+        del request.session[ISSUED_SESSION_KEY]
+    else:
+        issued = None
     context = {
         "form": form,
         "issued": issued,

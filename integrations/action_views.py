@@ -16,7 +16,7 @@ from vendors.validators import validate_cargo_master_code
 
 from . import connection, services
 from .crypto import UnreadableSecret
-from .models import Environment
+from .models import CargoMasterSettings, Environment
 from .selectors import cargo_master_settings_for
 
 
@@ -84,10 +84,13 @@ def test_connection(request: HttpRequest) -> HttpResponse:
         "password": password,
     }
     missing = [name.replace("_", " ") for name, value in fields.items() if not value]
+    too_long = _too_long(fields)
     if missing:
         verdict = connection.Verdict(
             ok=False, message=f"Enter the {', '.join(missing)} first."
         )
+    elif too_long:
+        verdict = connection.Verdict(ok=False, message=too_long)
     else:
         environment = request.POST.get("environment", Environment.SANDBOX)
         base_url = settings.CARGO_MASTER_URLS.get(
@@ -97,6 +100,19 @@ def test_connection(request: HttpRequest) -> HttpResponse:
             company=request.company, base_url=base_url, **fields
         )
     return render(request, "integrations/_verdict.html", {"verdict": verdict})
+
+
+def _too_long(fields: dict[str, str]) -> str:
+    """Why a value cannot be saved in the settings, so Cargo Master need not be
+    asked; "" when both fit."""
+    for name in ("username", "importer_code"):
+        limit = CargoMasterSettings._meta.get_field(name).max_length
+        if len(fields[name]) > limit:
+            return (
+                f"The {name.replace('_', ' ')} is {len(fields[name]):,} characters "
+                f"long; it can be at most {limit}."
+            )
+    return ""
 
 
 @company_view(Capability.SET_CARGO_MASTER_CODES)

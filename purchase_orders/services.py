@@ -251,9 +251,8 @@ def purchase_orders_send(
         transaction.on_commit(lambda: purchase_orders_email.delay(sent_ids))
 
     logger.info("Sent %s POs of company %s", len(drafts), company.pk)
-    sent_ids = {po.pk for po in drafts}
     left = PurchaseOrder.objects.filter(company=company, pk__in=ids).exclude(
-        pk__in=sent_ids
+        pk__in=[po.pk for po in drafts]
     )
     return SendResult(sent=drafts, left=list(left))
 

@@ -143,10 +143,76 @@ def test_an_absurd_number_of_boxes_is_refused_instead_of_overflowing(
     )
 
     assert response.status_code == 200
-    assert line_errors(response, "boxes") == [
-        "Ensure this value is less than or equal to 9999."
+    assert line_errors(response, "boxes") == ["A line holds at most 9,999 boxes."]
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_the_form_takes_9999_boxes_as_the_api_does(
+    buyer_client, vendor, box_type, product
+):
+    buyer_client.post(
+        reverse("purchase_orders:create"),
+        po_data(vendor, [a_line(product, box_type, boxes="9999")]),
+    )
+
+    assert PurchaseOrderLine.objects.get().boxes == 9999
+
+
+def test_notes_longer_than_2000_characters_are_refused(
+    buyer_client, vendor, box_type, product
+):
+    response = buyer_client.post(
+        reverse("purchase_orders:create"),
+        po_data(vendor, [a_line(product, box_type)], notes="n" * 2001),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["notes"] == [
+        "Keep the notes to 2,000 characters or fewer."
     ]
     assert not PurchaseOrder.objects.exists()
+
+
+@pytest.mark.parametrize("ship_date", ["2/4/2027", "04/02/2027", "2027/02/04"])
+def test_the_ship_date_is_taken_only_as_yyyy_mm_dd(
+    buyer_client, vendor, box_type, product, ship_date
+):
+    response = buyer_client.post(
+        reverse("purchase_orders:create"),
+        po_data(vendor, [a_line(product, box_type)], ship_date=ship_date),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["ship_date"] == [
+        "Enter the date as YYYY-MM-DD."
+    ]
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_a_ship_date_more_than_a_year_ahead_is_refused(
+    buyer_client, vendor, box_type, product
+):
+    response = buyer_client.post(
+        reverse("purchase_orders:create"),
+        po_data(vendor, [a_line(product, box_type)], ship_date=in_days(367)),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["ship_date"] == [
+        "The ship date is more than a year ahead; check the year."
+    ]
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_a_ship_date_a_year_and_a_day_ahead_is_taken(
+    buyer_client, vendor, box_type, product
+):
+    buyer_client.post(
+        reverse("purchase_orders:create"),
+        po_data(vendor, [a_line(product, box_type)], ship_date=in_days(366)),
+    )
+
+    assert PurchaseOrder.objects.get().ship_date == in_days(366)
 
 
 def test_another_companys_box_type_is_not_a_valid_choice(

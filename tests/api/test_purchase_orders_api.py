@@ -88,7 +88,22 @@ def test_creating_a_po_numbers_it_and_answers_decimals_as_strings(
         (
             {"line": {"boxes": 10**30}},
             "lines[0].boxes",
-            "A line holds at most 10,000 boxes.",
+            "A line holds at most 9,999 boxes.",
+        ),
+        (
+            {"line": {"boxes": 10_000}},
+            "lines[0].boxes",
+            "A line holds at most 9,999 boxes.",
+        ),
+        (
+            {"notes": "n" * 2001},
+            "notes",
+            "Keep the notes to 2,000 characters or fewer.",
+        ),
+        (
+            {"ship_date": (timezone.localdate() + dt.timedelta(days=367)).isoformat()},
+            "ship_date",
+            "The ship date is more than a year ahead; check the year.",
         ),
         (
             {"line": {"unit_cost": "-0.10"}},
@@ -149,6 +164,21 @@ def test_bad_input_on_create_names_the_field_and_writes_nothing(
     assert error["code"] == "invalid"
     assert error["fields"][field] == [message]
     assert not PurchaseOrder.objects.exists()
+
+
+def test_a_ship_date_a_year_and_a_day_ahead_and_long_notes_at_the_limit_are_kept(
+    buyer_client, body
+):
+    year_ahead = timezone.localdate() + dt.timedelta(days=366)
+    body |= {"ship_date": year_ahead.isoformat(), "notes": "n" * 2000}
+    body["lines"][0]["boxes"] = 9_999
+
+    response = post(buyer_client, body)
+
+    assert response.status_code == 201, response.content
+    po = PurchaseOrder.objects.get()
+    assert (po.ship_date, len(po.notes)) == (year_ahead, 2000)
+    assert po.lines.get().boxes == 9_999
 
 
 def test_another_companys_vendor_and_product_read_as_unknown(

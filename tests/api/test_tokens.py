@@ -33,10 +33,15 @@ def test_a_new_token_is_shown_once_and_stored_only_as_its_digest(
         administrator_client, vendors="read", purchase_orders="write"
     )
 
-    key = response.context["issued"].key
+    assert response.status_code == 302
+    assert response.url == TOKENS
+    shown = administrator_client.get(TOKENS)
+    key = shown.context["issued"]["key"]
     assert key.startswith("kc_") and len(key) > 40
-    assert key in response.content.decode()
-    assert response["Cache-Control"] == "no-store"
+    page = shown.content.decode()
+    assert page.count(key) == 1
+    assert "Token ERP nightly sync created" in page
+    assert shown["Cache-Control"] == "no-store"
     token = ApiToken.objects.get()
     assert token.key_digest == hashlib.sha256(key.encode()).hexdigest()
     assert token.prefix == key[:11]
@@ -45,6 +50,23 @@ def test_a_new_token_is_shown_once_and_stored_only_as_its_digest(
     again = administrator_client.get(TOKENS).content.decode()
     assert key not in again
     assert f"{token.prefix}…" in again
+
+
+def test_refreshing_the_page_after_creating_a_token_creates_no_second_one(
+    administrator_client,
+):
+    # The browser follows the redirect, so a refresh repeats the GET, not the POST.
+    first = create_token(administrator_client, vendors="read")
+    shown = administrator_client.get(first.url)
+    key = shown.context["issued"]["key"]
+
+    refreshed = administrator_client.get(first.url)
+
+    assert ApiToken.objects.count() == 1
+    assert key in shown.content.decode()
+    assert refreshed.context["issued"] is None
+    assert key not in refreshed.content.decode()
+    assert "no-store" not in refreshed.get("Cache-Control", "")
 
 
 def test_a_token_without_any_scope_is_refused(administrator_client):

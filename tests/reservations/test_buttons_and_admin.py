@@ -240,3 +240,29 @@ def test_operations_staff_of_another_company_do_not_see_the_reservation(
     assert client.get(url).status_code in (302, 404)
     listing = client.get(reverse("admin:integrations_reservation_changelist"))
     assert "ZZZ00001" not in listing.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        (
+            {"username": "u" * 101},
+            "The username is 101 characters long; it can be at most 100.",
+        ),
+        (
+            {"importer_code": "K" * 31},
+            "The importer code is 31 characters long; it can be at most 30.",
+        ),
+    ],
+)
+def test_test_connection_refuses_details_too_long_to_save_without_asking_cargo_master(
+    administrator_client, monkeypatch, fields, reason
+):
+    def no_call(**kwargs):
+        raise AssertionError("Cargo Master was asked")
+
+    monkeypatch.setattr("integrations.connection.connection_test", no_call)
+
+    answer = connection_answer(administrator_client, **fields)
+
+    assert reason in answer
