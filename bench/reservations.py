@@ -69,7 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pos", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, nargs="+", default=[0, 80])
-    parser.add_argument("--worker-threads", type=int, default=32)
+    parser.add_argument("--worker-threads", type=int, default=8)
     args = parser.parse_args()
 
     print(f"{args.pos} POs, worker: 1 process x {args.worker_threads} threads")

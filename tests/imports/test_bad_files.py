@@ -7,7 +7,7 @@ from imports.models import ImportJob, JobStatus, Kind
 from imports.reader import FileRefused
 from purchase_orders.models import Product, PurchaseOrder
 
-from .helpers import PO_HEADER, issues, po_row, run_import, write_csv
+from .helpers import PO_HEADER, csv_bytes, issues, po_row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,16 @@ WHOLE_BOXES = "Enter the number of boxes as a whole number above zero"
             "unit_cost",
             "The unit cost cannot be negative.",
         ),
+        (
+            {"boxes": "99999999999999999999"},
+            "boxes",
+            "A line holds at most 9,999 boxes (found “99999999999999999999”).",
+        ),
+        (
+            {"bunches_per_box": "1001"},
+            "bunches_per_box",
+            "Enter at most 1,000 bunches per box (found “1001”).",
+        ),
     ],
 )
 def test_a_bad_line_refuses_its_whole_po_and_says_where(
@@ -114,6 +124,19 @@ def test_a_past_ship_date_is_refused_once_for_its_po(catalog, tmp_path):
     job = run_import(catalog, Kind.PURCHASE_ORDERS, path)
 
     assert issues(job) == [(3, "ship_date", "The ship date 2027-01-10 is in the past.")]
+    assert_only_the_good_po_was_imported(job)
+
+
+def test_a_ship_date_more_than_a_year_ahead_is_refused_once_for_its_po(
+    catalog, tmp_path
+):
+    path = file_with_a_bad_po(tmp_path, both={"ship_date": "2028-02-04"})
+
+    job = run_import(catalog, Kind.PURCHASE_ORDERS, path)
+
+    assert issues(job) == [
+        (3, "ship_date", "The ship date is more than a year ahead; check the year.")
+    ]
     assert_only_the_good_po_was_imported(job)
 
 
@@ -201,6 +224,44 @@ def test_a_windows_1252_file_is_refused_naming_the_row(catalog, tmp_path):
     # Row 2 was fine, but a file is read whole before anything is written.
     assert not PurchaseOrder.objects.exists()
     assert (job.rows_total, job.created_count, job.errors) == (0, 0, [])
+
+
+def test_an_unclosed_quote_refuses_the_file_naming_its_row_and_column(
+    catalog, tmp_path
+):
+    good = csv_bytes([PO_HEADER, po_row(GOOD)])
+    unclosed = b'"' + csv_bytes([po_row(BAD), po_row("VDAY27-90003")])
+    path = tmp_path / "orders.csv"
+    path.write_bytes(good + unclosed)
+
+    job = run_import(catalog, Kind.PURCHASE_ORDERS, path)
+
+    assert job.status == JobStatus.REFUSED
+    assert job.message == (
+        'Row 3: the quote (") that opens the po_reference cell is not closed, so '
+        "the cell runs on over the next 1 line(s) of the file. Close the quote or "
+        "remove it (a cell cannot hold a line break), and import the file again. "
+        "Nothing was imported."
+    )
+    assert not PurchaseOrder.objects.exists()
+    assert job.errors == []
+
+
+def test_a_cell_longer_than_the_csv_limit_is_refused_as_an_unclosed_quote(
+    catalog, tmp_path
+):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(csv_bytes([PO_HEADER, po_row(GOOD)]) + b'"' + b"x" * 140_000)
+
+    job = run_import(catalog, Kind.PURCHASE_ORDERS, path)
+
+    assert job.status == JobStatus.REFUSED
+    assert job.message == (
+        'Row 3 has a cell longer than 131,072 characters: most likely a quote (") '
+        "that opens a cell is not closed. Close the quote or remove it, and import "
+        "the file again. Nothing was imported."
+    )
+    assert not PurchaseOrder.objects.exists()
 
 
 def test_a_file_with_only_its_header_is_refused(catalog, tmp_path):

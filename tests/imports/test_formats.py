@@ -1,6 +1,8 @@
 """Files as Excel writes them: workbooks, semicolons and BOMs, untidy headers."""
 
 import datetime as dt
+import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -50,6 +52,57 @@ def test_a_bad_cell_in_a_workbook_names_its_spreadsheet_row(catalog, tmp_path):
         )
     ]
     assert job.created_count == 1
+
+
+def with_cached_error(path, cell: str, error: str):
+    """The workbook as Excel saves a formula that fails: its error kept as value."""
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    formula_cell = re.search(rf'<c r="{cell}"[^>]*>.*?</c>', sheet).group(0)
+    sheet = sheet.replace(
+        formula_cell, f'<c r="{cell}" t="e"><f>1/0</f><v>{error}</v></c>'
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as book:
+        for name, content in parts.items():
+            book.writestr(name, content)
+    return path
+
+
+def test_formula_cells_without_a_value_ask_for_values_not_say_empty(catalog, tmp_path):
+    rows = [PO_HEADER, po_row("VDAY27-90013", boxes="=1/0")]
+    path = write_xlsx(tmp_path, rows)
+
+    job = run_import(catalog, Kind.PURCHASE_ORDERS, path)
+
+    assert issues(job) == [
+        (
+            2,
+            "boxes",
+            "This cell holds the formula =1/0, saved without its value. Paste "
+            "values instead of formulas (copy the column, then Paste Special > "
+            "Values), and import the file again.",
+        )
+    ]
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_a_formula_that_gives_an_error_names_the_error(catalog, tmp_path):
+    rows = [PO_HEADER, po_row("VDAY27-90014", boxes="=1/0")]
+    path = with_cached_error(write_xlsx(tmp_path, rows), "H2", "#DIV/0!")
+
+    job = run_import(catalog, Kind.PURCHASE_ORDERS, path)
+
+    assert issues(job) == [
+        (
+            2,
+            "boxes",
+            "This cell holds a formula that gives the error #DIV/0!. Type the "
+            "value in instead, and import the file again.",
+        )
+    ]
+    assert not PurchaseOrder.objects.exists()
 
 
 def test_a_semicolon_csv_with_a_byte_order_mark_imports(catalog, tmp_path):

@@ -159,6 +159,54 @@ def test_a_workbook_comes_back_as_a_workbook_with_its_results(
     assert rows[2][-1] == ZERO_BOXES
 
 
+INJECTED = {
+    "product_description": "=cmd|' /C calc'!A0",
+    "mark_code": "@SUM(A1)",
+    "unit_cost": "+1+1",
+}
+DEFUSED = {
+    "product_description": "'=cmd|' /C calc'!A0",
+    "mark_code": "'@SUM(A1)",
+    "unit_cost": "'+1+1",
+}
+
+
+def test_csv_results_defuse_formulas_but_keep_negative_numbers(
+    buyer_client, catalog, upload
+):
+    rows = [PO_HEADER, po_row("-7", boxes="-1", **INJECTED)]
+    upload(buyer_client, "purchase-orders", "week6.csv", csv_bytes(rows))
+    job = ImportJob.objects.latest("pk")
+
+    download = buyer_client.get(url("results", job))
+
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == "-7")
+    assert row[:-1] == po_row("-7", boxes="-1", **DEFUSED)
+    assert row[-1].startswith("Refused: boxes:")
+
+
+def test_workbook_results_write_formula_like_text_as_text(
+    administrator_client, catalog, upload, tmp_path
+):
+    path = write_xlsx(tmp_path, [PO_HEADER])
+    workbook = load_workbook(path)
+    workbook.active.append(po_row("-7", boxes=-1, **INJECTED))
+    for cell in workbook.active[2]:
+        cell.data_type = "n" if isinstance(cell.value, int) else "s"  # no formulas
+    workbook.save(path)
+    upload(administrator_client, "purchase-orders", "week6.xlsx", path.read_bytes())
+    job = ImportJob.objects.latest("pk")
+
+    download = administrator_client.get(url("results", job))
+
+    results = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    row = next(results.active.iter_rows(min_row=2, max_row=2))
+    assert [cell.value for cell in row[:-1]] == po_row("-7", boxes=-1, **DEFUSED)
+    assert {cell.data_type for cell in row} == {"s", "n"}
+    assert row[PO_HEADER.index("boxes")].data_type == "n"
+
+
 def test_a_buyers_vendor_file_shows_a_warning_for_each_ignored_code(
     buyer_client, acme, upload
 ):
