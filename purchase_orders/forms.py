@@ -192,10 +192,16 @@ class PurchaseOrderFilterForm(forms.Form):
     ship_from = forms.DateField(
         label="Ship date from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": ISO_DATE_MESSAGE},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ship_to = forms.DateField(
-        label="to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="to",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": ISO_DATE_MESSAGE},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     vendor = forms.ModelChoiceField(
         queryset=Vendor.objects.none(), required=False, empty_label="All vendors"

@@ -404,6 +404,19 @@ def test_the_list_filters_by_ship_date_vendor_and_status(operations_client, acme
     assert numbers(status="draft") == [late.number, early.number]
 
 
+def test_an_ambiguous_filter_date_is_refused_beside_the_field(operations_client, acme):
+    make_purchase_order(acme, ship_date=in_days(1))
+
+    page = operations_client.get(
+        reverse("purchase_orders:list"), {"ship_from": "2/4/2027"}
+    )
+
+    assert page.status_code == 200
+    assert page.context["filters"].errors["ship_from"] == [
+        "Enter the date as YYYY-MM-DD."
+    ]
+
+
 def test_the_detail_page_shows_line_and_po_totals(operations_client, purchase_order):
     page = operations_client.get(
         reverse("purchase_orders:detail", args=[purchase_order.pk])
